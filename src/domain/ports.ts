@@ -1,0 +1,159 @@
+import type { Actor } from './actor.js';
+import type { AuditEntryInput, AuditEvent } from './audit/audit.schema.js';
+import type { Case, CaseNote, CaseStatus, CaseSummary } from './cases/case.schema.js';
+import type { Page } from './common.schema.js';
+import type { Organisation } from './orgs/org.schema.js';
+import type { Person } from './persons/person.schema.js';
+import type { User, UserCredentials } from './users/user.schema.js';
+import type { Result } from '../shared/result.js';
+import type { ErrorCode } from '../shared/errors.js';
+
+/** Interfaces the domain needs from the outside world. The store implements the repositories. */
+
+export interface OrganisationRepo {
+  insert(org: Organisation): Promise<void>;
+  findById(id: string): Promise<Organisation | undefined>;
+  findByName(name: string): Promise<Organisation | undefined>;
+  list(page: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
+}
+
+export interface NewUserRow extends User {
+  readonly passwordHash: string;
+}
+
+export interface UserRepo {
+  insert(user: NewUserRow): Promise<void>;
+  findById(id: string): Promise<User | undefined>;
+  findCredentials(username: string): Promise<UserCredentials | undefined>;
+  findCredentialsById(id: string): Promise<UserCredentials | undefined>;
+  list(query: { organisationId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<User>>;
+  recordLoginFailure(id: string, failedLogins: number, lockedUntil: string | null): Promise<void>;
+  recordLoginSuccess(id: string): Promise<void>;
+  setPassword(id: string, passwordHash: string, at: string): Promise<void>;
+  setDisabled(id: string, isDisabled: boolean): Promise<void>;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly userId: string;
+  readonly csrfToken: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly lastSeenAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** What one query returns to authenticate a request. */
+export interface SessionContext {
+  readonly session: Session;
+  readonly user: User;
+  readonly organisation: Pick<Organisation, 'id' | 'name' | 'type'>;
+}
+
+export interface SessionRepo {
+  insert(session: Session & { tokenHash: string }): Promise<void>;
+  findContext(tokenHash: string): Promise<SessionContext | undefined>;
+  touch(id: string, at: string): Promise<void>;
+  revoke(id: string, at: string): Promise<void>;
+  revokeAllForUser(userId: string, at: string, exceptSessionId?: string): Promise<void>;
+}
+
+export interface PersonRepo {
+  insert(person: Person): Promise<void>;
+  findById(id: string): Promise<Person | undefined>;
+  update(person: Person, expectedVersion: number): Promise<boolean>;
+  list(query: { organisationId: string; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
+}
+
+export interface CaseListFilter {
+  readonly organisationId: string;
+  readonly status?: CaseStatus | undefined;
+  readonly assignedUserId?: string | null | undefined;
+  readonly personId?: string | undefined;
+  /** Normalised name fragment (see normaliseName). */
+  readonly nameQuery?: string | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface CaseRepo {
+  insert(c: Case): Promise<void>;
+  findById(id: string): Promise<Case | undefined>;
+  /** Writes `c` if the stored version is still `expectedVersion`; false if someone changed it first. */
+  update(c: Case, expectedVersion: number): Promise<boolean>;
+  list(filter: CaseListFilter): Promise<Page<CaseSummary>>;
+}
+
+export interface NoteRepo {
+  insert(note: CaseNote): Promise<void>;
+  listForCase(caseId: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<CaseNote>>;
+}
+
+export interface AuditRepo {
+  /** Appends one link to the hash chain, inside the caller's transaction. */
+  append(actor: Actor, entry: AuditEntryInput): Promise<AuditEvent>;
+}
+
+export interface MetaRepo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** Every repository, bound to one transaction. */
+export interface Repos {
+  readonly organisations: OrganisationRepo;
+  readonly users: UserRepo;
+  readonly sessions: SessionRepo;
+  readonly persons: PersonRepo;
+  readonly cases: CaseRepo;
+  readonly notes: NoteRepo;
+  readonly audit: AuditRepo;
+  readonly meta: MetaRepo;
+}
+
+export interface UnitOfWork {
+  /**
+   * Runs `work` in one write transaction. An `ok: false` result rolls back, as does a throw: a failed command
+   * leaves the database as it was.
+   */
+  write<T>(work: (repos: Repos) => Promise<Result<T, ErrorCode>>): Promise<Result<T, ErrorCode>>;
+  /** Runs `work` without taking the write lock. For reads that append nothing (authentication). */
+  read<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  next(): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** False for a wrong password. With no hash (unknown user) it checks a decoy, so refusals all take as long. */
+  verify(hash: string | undefined, password: string): Promise<boolean>;
+}
+
+export interface TokenService {
+  /** A new unguessable token (session or CSRF). */
+  newToken(): string;
+  /** The keyed hash under which a session token is stored: a stolen database holds no usable sessions. */
+  hashToken(token: string): string;
+}
+
+export interface AuthSettings {
+  readonly sessionTtlMinutes: number;
+  readonly sessionIdleMinutes: number;
+  readonly maxFailures: number;
+  readonly lockoutMinutes: number;
+}
+
+export interface Deps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly passwords: PasswordHasher;
+  readonly tokens: TokenService;
+  readonly auth: AuthSettings;
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { idParamsSchema, pageSchema } from '../../domain/common.schema.js';
+import { getPerson, listPersons, registerPerson, updatePerson } from '../../domain/persons/person.commands.js';
+import { personInputSchema, personListQuerySchema, personPatchSchema, personSchema } from '../../domain/persons/person.schema.js';
+import { actorOf } from '../auth.hook.js';
+import type { HttpContext } from '../context.js';
+import { errorResponses, sendResult } from '../problem.js';
+
+export function personRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['persons'];
+  r.post(
+    '/api/v1/persons',
+    { schema: { tags, summary: 'Register a person', body: personInputSchema, response: { 201: personSchema, ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await registerPerson(ctx.deps, actorOf(request), request.body), 201),
+  );
+  r.get(
+    '/api/v1/persons',
+    { schema: { tags, summary: 'List or search people by name', querystring: personListQuerySchema, response: { 200: pageSchema(personSchema), ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await listPersons(ctx.deps, actorOf(request), request.query)),
+  );
+  r.get(
+    '/api/v1/persons/:id',
+    { schema: { tags, summary: 'Read a person (audited)', params: idParamsSchema, response: { 200: personSchema, ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await getPerson(ctx.deps, actorOf(request), request.params.id)),
+  );
+  r.patch(
+    '/api/v1/persons/:id',
+    { schema: { tags, summary: 'Change identity fields', params: idParamsSchema, body: personPatchSchema, response: { 200: personSchema, ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await updatePerson(ctx.deps, actorOf(request), request.params.id, request.body)),
+  );
+}

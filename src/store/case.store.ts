@@ -1,0 +1,105 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CaseRepo } from '../domain/ports.js';
+import type { Case, CaseNote, CaseStatus } from '../domain/cases/case.schema.js';
+import type { CaseRow, Database } from './database.js';
+import { containsPattern } from './dialect/dialect.js';
+import { toPage } from './paging.js';
+
+function toCase(row: Selectable<CaseRow>): Case {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    personId: row.person_id,
+    status: row.status as CaseStatus,
+    assignedUserId: row.assigned_user_id,
+    openedAt: row.opened_at,
+    closedAt: row.closed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+export function caseRepo(db: Kysely<Database>): CaseRepo {
+  return {
+    async insert(c) {
+      await db
+        .insertInto('cases')
+        .values({
+          id: c.id,
+          organisation_id: c.organisationId,
+          person_id: c.personId,
+          status: c.status,
+          assigned_user_id: c.assignedUserId,
+          opened_at: c.openedAt,
+          closed_at: c.closedAt,
+          created_at: c.createdAt,
+          updated_at: c.updatedAt,
+          version: c.version,
+        })
+        .execute();
+    },
+    async findById(id) {
+      const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toCase(row);
+    },
+    async update(c, expectedVersion) {
+      const result = await db
+        .updateTable('cases')
+        .set({
+          status: c.status,
+          assigned_user_id: c.assignedUserId,
+          closed_at: c.closedAt,
+          updated_at: c.updatedAt,
+          version: c.version,
+        })
+        .where('id', '=', c.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async list(f) {
+      let q = db
+        .selectFrom('cases as c')
+        .innerJoin('persons as p', 'p.id', 'c.person_id')
+        .selectAll('c')
+        .select(['p.given_name', 'p.family_name'])
+        .where('c.organisation_id', '=', f.organisationId)
+        .orderBy('c.id', 'desc')
+        .limit(f.limit + 1);
+      if (f.status) q = q.where('c.status', '=', f.status);
+      if (f.assignedUserId === null) q = q.where('c.assigned_user_id', 'is', null);
+      else if (f.assignedUserId !== undefined) q = q.where('c.assigned_user_id', '=', f.assignedUserId);
+      if (f.personId) q = q.where('c.person_id', '=', f.personId);
+      if (f.nameQuery) q = q.where(sql<boolean>`p.name_search like ${containsPattern(f.nameQuery)} escape '\\'`);
+      if (f.cursor) q = q.where('c.id', '<', f.cursor);
+      const rows = await q.execute();
+      return toPage(rows, f.limit, (row) => ({
+        ...toCase(row),
+        person: { id: row.person_id, givenName: row.given_name, familyName: row.family_name },
+      }));
+    },
+  };
+}
+
+export function noteRepo(db: Kysely<Database>): import('../domain/ports.js').NoteRepo {
+  return {
+    async insert(n: CaseNote) {
+      await db
+        .insertInto('case_notes')
+        .values({ id: n.id, case_id: n.caseId, author_user_id: n.authorUserId, body: n.body, created_at: n.createdAt })
+        .execute();
+    },
+    async listForCase(caseId, { limit, cursor }) {
+      let q = db.selectFrom('case_notes').selectAll().where('case_id', '=', caseId).orderBy('id', 'desc').limit(limit + 1);
+      if (cursor) q = q.where('id', '<', cursor);
+      return toPage(await q.execute(), limit, (r) => ({
+        id: r.id,
+        caseId: r.case_id,
+        authorUserId: r.author_user_id,
+        body: r.body,
+        createdAt: r.created_at,
+      }));
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types. They never leave store/: mappers turn them into domain records. Portable subset (DESIGN.md §4):
+ * text ids and ISO timestamps, 0/1 booleans, JSON as text.
+ */
+export interface Database {
+  organisations: OrganisationRow;
+  users: UserRow;
+  sessions: SessionRow;
+  persons: PersonRow;
+  cases: CaseRow;
+  case_notes: CaseNoteRow;
+  audit_events: AuditEventRow;
+  deployment_meta: MetaRow;
+}
+
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  type: string;
+  country: string | null;
+  is_demo: number;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  organisation_id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  is_disabled: number;
+  is_demo: number;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  password_changed_at: string;
+  created_at: string;
+}
+
+export interface SessionRow {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  revoked_at: string | null;
+}
+
+export interface PersonRow {
+  id: string;
+  organisation_id: string;
+  given_name: string;
+  family_name: string | null;
+  name_search: string;
+  sex: string;
+  date_of_birth: string | null;
+  is_date_of_birth_estimated: number;
+  nationality: string | null;
+  preferred_language: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface CaseRow {
+  id: string;
+  organisation_id: string;
+  person_id: string;
+  status: string;
+  assigned_user_id: string | null;
+  opened_at: string;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface CaseNoteRow {
+  id: string;
+  case_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: string;
+}
+
+export interface AuditEventRow {
+  seq: number;
+  id: string;
+  at: string;
+  actor_kind: string;
+  actor_user_id: string | null;
+  actor_organisation_id: string | null;
+  actor_name: string | null;
+  action: string;
+  record_type: string | null;
+  record_id: string | null;
+  purpose: string;
+  outcome: string;
+  request_id: string;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface MetaRow {
+  key: string;
+  value: string;
+}

@@ -1,0 +1,41 @@
+import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import type { Database } from './database.js';
+import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
+
+/**
+ * Every migration, in order. Listed by hand (not read from the folder) so that the built server and the
+ * TypeScript sources run the same set. Forward-only and additive.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026_11_28_1700_foundation': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+  readonly total: number;
+}
+
+/**
+ * Applies pending migrations one at a time, each in its own transaction (kysely 0.28 would otherwise run them
+ * all in one).
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider });
+  const applied: string[] = [];
+  for (;;) {
+    const { error, results } = await migrator.migrateUp();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    const done = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (done.length === 0) break;
+    applied.push(...done);
+  }
+  return { applied, total: Object.keys(MIGRATIONS).length };
+}
+
+/** Names of migrations not yet applied (for /readyz). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const all = await new Migrator({ db, provider }).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

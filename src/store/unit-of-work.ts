@@ -1,0 +1,71 @@
+import { sql, type Kysely } from 'kysely';
+import type { Clock, IdGenerator, Repos, UnitOfWork } from '../domain/ports.js';
+import type { ErrorCode } from '../shared/errors.js';
+import type { Result } from '../shared/result.js';
+import { auditRepo } from './audit.store.js';
+import { caseRepo, noteRepo } from './case.store.js';
+import type { Store } from './connect.js';
+import type { Database } from './database.js';
+import { metaRepo } from './meta.store.js';
+import { organisationRepo } from './organisation.store.js';
+import { personRepo } from './person.store.js';
+import { sessionRepo } from './session.store.js';
+import { userRepo } from './user.store.js';
+
+function reposFor(db: Kysely<Database>, clock: Clock, ids: IdGenerator): Repos {
+  return {
+    organisations: organisationRepo(db),
+    users: userRepo(db),
+    sessions: sessionRepo(db),
+    persons: personRepo(db),
+    cases: caseRepo(db),
+    notes: noteRepo(db),
+    audit: auditRepo(db, clock, ids),
+    meta: metaRepo(db),
+  };
+}
+
+/** Thrown inside a transaction to roll back a command that returned an expected failure. */
+class Rollback extends Error {
+  constructor(readonly result: Result<never, ErrorCode>) {
+    super('rollback');
+  }
+}
+
+/**
+ * Transactions. On SQLite a write takes the database write lock at BEGIN (IMMEDIATE), so the read-then-append
+ * of the audit chain cannot interleave with another process; on PostgreSQL the audit append takes an advisory
+ * lock. Either way the command's writes and its audit event commit together or not at all.
+ */
+export function createUnitOfWork(store: Store, clock: Clock, ids: IdGenerator): UnitOfWork {
+  const { db } = store;
+  const readRepos = reposFor(db, clock, ids);
+  return {
+    async write(work) {
+      if (store.dialect === 'sqlite') {
+        return db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            const result = await work(reposFor(conn, clock, ids));
+            await sql.raw(result.ok ? 'commit' : 'rollback').execute(conn);
+            return result;
+          } catch (error) {
+            await sql`rollback`.execute(conn).catch(() => undefined);
+            throw error;
+          }
+        });
+      }
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const result = await work(reposFor(trx, clock, ids));
+          if (!result.ok) throw new Rollback(result);
+          return result;
+        });
+      } catch (error) {
+        if (error instanceof Rollback) return error.result;
+        throw error;
+      }
+    },
+    read: (work) => work(readRepos),
+  };
+}

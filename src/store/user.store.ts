@@ -1,0 +1,77 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { UserRepo } from '../domain/ports.js';
+import type { Role, User, UserCredentials } from '../domain/users/user.schema.js';
+import type { Database, UserRow } from './database.js';
+import { toPage } from './paging.js';
+
+const PUBLIC_COLUMNS = ['id', 'organisation_id', 'username', 'display_name', 'role', 'is_disabled', 'is_demo', 'created_at'] as const;
+
+export function toUser(row: Pick<Selectable<UserRow>, (typeof PUBLIC_COLUMNS)[number]>): User {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    isDisabled: row.is_disabled === 1,
+    isDemo: row.is_demo === 1,
+    createdAt: row.created_at,
+  };
+}
+
+function toCredentials(row: Selectable<UserRow>): UserCredentials {
+  return { ...toUser(row), passwordHash: row.password_hash, failedLogins: row.failed_logins, lockedUntil: row.locked_until };
+}
+
+export function userRepo(db: Kysely<Database>): UserRepo {
+  return {
+    async insert(user) {
+      await db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          organisation_id: user.organisationId,
+          username: user.username,
+          display_name: user.displayName,
+          role: user.role,
+          password_hash: user.passwordHash,
+          is_disabled: user.isDisabled ? 1 : 0,
+          is_demo: user.isDemo ? 1 : 0,
+          locked_until: null,
+          password_changed_at: user.createdAt,
+          created_at: user.createdAt,
+        })
+        .execute();
+    },
+    async findById(id) {
+      const row = await db.selectFrom('users').select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    },
+    async findCredentials(username) {
+      const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      return row && toCredentials(row);
+    },
+    async findCredentialsById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toCredentials(row);
+    },
+    async list({ organisationId, limit, cursor }) {
+      let q = db.selectFrom('users').select(PUBLIC_COLUMNS).orderBy('id', 'desc').limit(limit + 1);
+      if (organisationId) q = q.where('organisation_id', '=', organisationId);
+      if (cursor) q = q.where('id', '<', cursor);
+      return toPage(await q.execute(), limit, toUser);
+    },
+    async recordLoginFailure(id, failedLogins, lockedUntil) {
+      await db.updateTable('users').set({ failed_logins: failedLogins, locked_until: lockedUntil }).where('id', '=', id).execute();
+    },
+    async recordLoginSuccess(id) {
+      await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+    },
+    async setPassword(id, passwordHash, at) {
+      await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+    },
+    async setDisabled(id, isDisabled) {
+      await db.updateTable('users').set({ is_disabled: isDisabled ? 1 : 0 }).where('id', '=', id).execute();
+    },
+  };
+}
