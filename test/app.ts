@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createHttpServer, openApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import type { SystemActor, UserActor } from '../src/domain/actor.js';
+import type { Clock } from '../src/domain/ports.js';
 import { createOrganisation } from '../src/domain/orgs/org.commands.js';
 import type { Organisation, OrganisationType } from '../src/domain/orgs/org.schema.js';
 import { createUser } from '../src/domain/users/user.commands.js';
@@ -20,10 +21,10 @@ export interface TestApp {
 }
 
 /** A whole OpenNRM (real database, real server object, no network) on a fresh database of `dialect`. */
-export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const { target, cleanup } = await freshTarget(dialect);
   const config = loadConfig({ NODE_ENV: 'test', OPENNRM_SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', ...env });
-  const app = await openApp(config, { logger: createLogger({ level: 'silent' }), storeTarget: target });
+  const app = await openApp(config, { logger: createLogger({ level: 'silent' }), storeTarget: target, ...(options.clock ? { clock: options.clock } : {}) });
   const http = await createHttpServer(app);
   return {
     app,

@@ -67,6 +67,8 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
     },
     routerOptions: { maxParamLength: 200 },
   });
+  // The API speaks JSON only: any other body is a 415, not a string handed to validation.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
