@@ -8,8 +8,8 @@ import { createPasswordHasher } from './platform/passwords.js';
 import { developmentSessionSecret } from './platform/session-secret.js';
 import { createIdGenerator, systemClock } from './platform/system.js';
 import { createTokenService } from './platform/tokens.js';
-import { openStore, storeTargetFor, type Store, type StoreTarget } from './store/connect.js';
-import { migrateToLatest } from './store/migrate.js';
+import { openStore, ping, storeTargetFor, type Store, type StoreTarget } from './store/connect.js';
+import { migrateToLatest, pendingMigrations } from './store/migrate.js';
 import { createUnitOfWork } from './store/unit-of-work.js';
 
 export const VERSION = '0.1.0';
@@ -65,7 +65,11 @@ export function createHttpServer(app: App): Promise<FastifyInstance> {
   return buildServer(
     {
       deps: app.deps,
-      store: app.store,
+      checkReadiness: async () => {
+        const database = await ping(app.store.db);
+        const migrations = database && (await pendingMigrations(app.store.db).then((p) => p.length === 0, () => false));
+        return { database, migrations };
+      },
       logger: app.logger,
       loginLimiter: new LoginRateLimiter(config.login.ratePerMinute),
       cookie: { secure: config.cookieSecure, maxAgeSeconds: config.sessionTtlMinutes * 60 },

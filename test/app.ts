@@ -21,10 +21,13 @@ export interface TestApp {
 }
 
 /** A whole OpenNRM (real database, real server object, no network) on a fresh database of `dialect`. */
-export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}, options: { clock?: Clock; logs?: string[] } = {}): Promise<TestApp> {
   const { target, cleanup } = await freshTarget(dialect);
   const config = loadConfig({ NODE_ENV: 'test', OPENNRM_SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', ...env });
-  const app = await openApp(config, { logger: createLogger({ level: 'silent' }), storeTarget: target, ...(options.clock ? { clock: options.clock } : {}) });
+  const logger = options.logs
+    ? createLogger({ level: 'trace', destination: { write: (line: string) => void options.logs?.push(line) } })
+    : createLogger({ level: 'silent' });
+  const app = await openApp(config, { logger, storeTarget: target, ...(options.clock ? { clock: options.clock } : {}) });
   const http = await createHttpServer(app);
   return {
     app,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -33,6 +33,8 @@ export function openStore(target: StoreTarget): Store {
 function openSqlite(file: string): Store {
   if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(file);
+  // The file holds personal data: owner-only, whatever the umask of whoever started the process.
+  if (file !== ':memory:') chmodSync(file, 0o600);
   // WAL lets readers run beside the writer; synchronous=FULL makes an acknowledged commit survive power loss.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ping } from '../../store/connect.js';
-import { pendingMigrations } from '../../store/migrate.js';
 import type { HttpContext } from '../context.js';
 
 const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
@@ -15,12 +13,11 @@ export function healthRoutes(app: FastifyInstance, ctx: HttpContext): void {
     '/readyz',
     { schema: { tags: ['health'], summary: 'Readiness: database reachable and migrated', response: { 200: healthSchema, 503: healthSchema } } },
     async (_request, reply) => {
-      const isUp = await ping(ctx.store.db);
-      const pending = isUp ? await pendingMigrations(ctx.store.db).catch(() => ['?']) : ['?'];
-      const isReady = isUp && pending.length === 0;
+      const { database, migrations } = await ctx.checkReadiness();
+      const isReady = database && migrations;
       return reply.code(isReady ? 200 : 503).send({
         status: isReady ? 'ok' : 'unavailable',
-        checks: { database: isUp ? 'ok' : 'unreachable', migrations: pending.length === 0 ? 'ok' : 'pending' },
+        checks: { database: database ? 'ok' : 'unreachable', migrations: migrations ? 'ok' : 'pending' },
       });
     },
   );
