@@ -12,7 +12,7 @@ import type { ErrorCode } from '../shared/errors.js';
 import { requireSession } from './auth.hook.js';
 import type { HttpContext } from './context.js';
 import { HttpProblem, sendProblem, type ProblemDetail } from './problem.js';
-import { addSecurityHeaders } from './security-headers.js';
+import { addSecurityHeaders, securityHeaders } from './security-headers.js';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -66,6 +66,12 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
       return typeof sent === 'string' && REQUEST_ID_RE.test(sent) ? sent : uuidv7();
     },
     routerOptions: { maxParamLength: 200 },
+    // URLs the router cannot even decode (bad %-escapes, over-long parameters) are answered here, before any hook
+    // runs: in the one error format, with the same headers, and without echoing the URL (paths can hold names).
+    frameworkErrors: (_error, request, reply) => {
+      reply.headers({ ...securityHeaders({ hsts: options.hsts }), 'X-Request-Id': request.id });
+      return sendProblem(reply, 'request.invalid', [{ path: 'url', message: 'not a valid address' }]);
+    },
   });
   // The API speaks JSON only: any other body is a 415, not a string handed to validation.
   app.removeContentTypeParser('text/plain');

@@ -45,6 +45,17 @@ describe.each(DIALECTS)('API surface on %s', (dialect) => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('answers URLs the router cannot decode in the one error format, without echoing them', async () => {
+    for (const url of ['/api/v1/cases/%E0%A4%A', `/api/v1/persons/${'selam'.repeat(60)}`]) {
+      const res = await caseworker.get(url);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('request.invalid');
+      expect(res.body).not.toContain('selam');
+      expect(res.headers['content-security-policy']).toBeTruthy();
+      expect(res.headers['x-request-id']).toBeTruthy();
+    }
+  });
+
   it('answers oversized bodies with 413 and other media types with 415, in the one error format', async () => {
     const big = await caseworker.send('POST', '/api/v1/persons', { givenName: 'x'.repeat(5000) });
     expect(big.statusCode).toBe(413);
