@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock, IdGenerator, Repos, UnitOfWork } from '../domain/ports.js';
 import type { ErrorCode } from '../shared/errors.js';
 import type { Result } from '../shared/result.js';
@@ -6,6 +6,7 @@ import { auditRepo } from './audit.store.js';
 import { caseRepo, noteRepo } from './case.store.js';
 import type { Store } from './connect.js';
 import type { Database } from './database.js';
+import { sqliteGroupCommit } from './group-commit.js';
 import { metaRepo } from './meta.store.js';
 import { organisationRepo } from './organisation.store.js';
 import { personRepo } from './person.store.js';
@@ -34,27 +35,17 @@ class Rollback extends Error {
 
 /**
  * Transactions. On SQLite a write takes the database write lock at BEGIN (IMMEDIATE), so the read-then-append
- * of the audit chain cannot interleave with another process; on PostgreSQL the audit append takes an advisory
- * lock. Either way the command's writes and its audit event commit together or not at all.
+ * of the audit chain cannot interleave with another process, and concurrent writes share one durable COMMIT
+ * (group-commit.ts); on PostgreSQL the audit append takes an advisory lock. Either way a command's writes and its
+ * audit event commit together or not at all.
  */
 export function createUnitOfWork(store: Store, clock: Clock, ids: IdGenerator): UnitOfWork {
   const { db } = store;
   const readRepos = reposFor(db, clock, ids);
+  const groupCommit = store.dialect === 'sqlite' ? sqliteGroupCommit(db, (conn) => reposFor(conn, clock, ids)) : undefined;
   return {
     async write(work) {
-      if (store.dialect === 'sqlite') {
-        return db.connection().execute(async (conn) => {
-          await sql`begin immediate`.execute(conn);
-          try {
-            const result = await work(reposFor(conn, clock, ids));
-            await sql.raw(result.ok ? 'commit' : 'rollback').execute(conn);
-            return result;
-          } catch (error) {
-            await sql`rollback`.execute(conn).catch(() => undefined);
-            throw error;
-          }
-        });
-      }
+      if (groupCommit) return groupCommit(work);
       try {
         return await db.transaction().execute(async (trx) => {
           const result = await work(reposFor(trx, clock, ids));
