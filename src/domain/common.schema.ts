@@ -10,7 +10,13 @@ export const countryCodeSchema = z
 
 export const isoTimestampSchema = z.iso.datetime({ offset: false }).describe('ISO-8601 UTC timestamp');
 
-export const limitSchema = z.coerce.number().int().min(1).max(100).default(25);
+/** `limit` (1-100) and `cursor` (the `nextCursor` of the previous page): the query fields of every list. */
+export function pageQueryShape(defaultLimit: number) {
+  return {
+    limit: z.coerce.number().int().min(1).max(100).default(defaultLimit),
+    cursor: uuidSchema.optional().describe('nextCursor of the previous page'),
+  };
+}
 
 export const idParamsSchema = z.strictObject({ id: uuidSchema });
 

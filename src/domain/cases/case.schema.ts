@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoTimestampSchema, uuidSchema } from '../common.schema.js';
+import { pageQueryShape, isoTimestampSchema, uuidSchema } from '../common.schema.js';
 import { personInputSchema } from '../persons/person.schema.js';
 
 export const CASE_STATUSES = ['open', 'follow_up', 'closed', 'closed_referred'] as const;
@@ -34,8 +34,7 @@ export const caseListQuerySchema = z.strictObject({
   assignedTo: z.union([uuidSchema, z.literal('me'), z.literal('none')]).optional(),
   personId: uuidSchema.optional(),
   q: z.string().trim().min(1).max(100).optional().describe('part of the person name'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: uuidSchema.optional(),
+  ...pageQueryShape(25),
 });
 export type CaseListQuery = z.infer<typeof caseListQuerySchema>;
 
@@ -71,7 +70,6 @@ export const noteSchema = z.object({
 export type CaseNote = z.infer<typeof noteSchema>;
 
 export const noteListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: uuidSchema.optional(),
+  ...pageQueryShape(50),
 });
 export type NoteListQuery = z.infer<typeof noteListQuerySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countryCodeSchema, isoTimestampSchema, uuidSchema } from '../common.schema.js';
+import { pageQueryShape, countryCodeSchema, isoTimestampSchema, uuidSchema } from '../common.schema.js';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export const sexSchema = z.enum(SEXES);
@@ -52,8 +52,7 @@ export type PersonPatch = z.infer<typeof personPatchSchema>;
 
 export const personListQuerySchema = z.strictObject({
   q: z.string().trim().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: uuidSchema.optional(),
+  ...pageQueryShape(25),
 });
 export type PersonListQuery = z.infer<typeof personListQuerySchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoTimestampSchema, uuidSchema } from '../common.schema.js';
+import { pageQueryShape, isoTimestampSchema, uuidSchema } from '../common.schema.js';
 import { organisationTypeSchema } from '../orgs/org.schema.js';
 
 export const ROLES = ['caseworker', 'supervisor', 'org_admin', 'analyst', 'system_admin', 'dpo'] as const;
@@ -26,8 +26,7 @@ export type UserCreateInput = z.infer<typeof userCreateSchema>;
 
 export const userListQuerySchema = z.strictObject({
   organisationId: uuidSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: uuidSchema.optional(),
+  ...pageQueryShape(50),
 });
 export type UserListQuery = z.infer<typeof userListQuerySchema>;
 

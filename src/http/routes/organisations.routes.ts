@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { idParamsSchema, pageSchema, uuidSchema } from '../../domain/common.schema.js';
+import { idParamsSchema, pageQueryShape, pageSchema } from '../../domain/common.schema.js';
 import { createOrganisation, getOrganisation, listOrganisations } from '../../domain/orgs/org.commands.js';
 import { organisationCreateSchema, organisationSchema } from '../../domain/orgs/org.schema.js';
 import { actorOf } from '../auth.hook.js';
 import type { HttpContext } from '../context.js';
 import { errorResponses, sendResult } from '../problem.js';
 
-const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: uuidSchema.optional(),
-});
+const listQuerySchema = z.strictObject(pageQueryShape(50));
 
 export function organisationRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
