@@ -1,3 +1,4 @@
+import { createCedarPolicyEngine, loadPolicySource } from '../src/platform/cedar-policy.js';
 import { join } from 'node:path';
 import type { UserActor } from '../src/domain/actor.js';
 import { getCase, openCase } from '../src/domain/cases/case.commands.js';
@@ -68,7 +69,7 @@ export async function measureCommands(
       purpose: 'case_management',
     };
     const ids = createIdGenerator(systemClock);
-    const deps = { uow: createUnitOfWork(store, systemClock, ids), clock: systemClock, ids };
+    const deps = { uow: createUnitOfWork(store, systemClock, ids), clock: systemClock, ids, policy: createCedarPolicyEngine(loadPolicySource()) };
     const caseIds: string[] = [];
     const create = async () => {
       const result = await openCase(deps, actor, { person: { givenName: 'Bench', familyName: 'Person', sex: 'unknown', isDateOfBirthEstimated: false } });

@@ -149,7 +149,7 @@ function runOperations(db: SQLite.Database, options: { iterations: number; maxMs
 
   const createCase = db.transaction((): string => {
     const at = now();
-    const p = newPerson({ givenName: 'Bench', familyName: 'Person', sex: 'unknown', isDateOfBirthEstimated: false }, { id: uuidv7(), organisationId: orgId, now: at });
+    const p = newPerson({ givenName: 'Bench', familyName: 'Person', sex: 'unknown', isDateOfBirthEstimated: false }, { id: uuidv7(), organisationId: orgId, registeredBy: null, now: at });
     insertPerson.run(p.id, p.organisationId, p.givenName, p.familyName, normaliseName(p.givenName, p.familyName), p.sex, p.dateOfBirth,
       p.isDateOfBirthEstimated ? 1 : 0, p.nationality, p.preferredLanguage, p.createdAt, p.updatedAt, p.version);
     appendAudit({ action: 'person.create', recordType: 'person', recordId: p.id });

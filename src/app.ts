@@ -4,6 +4,7 @@ import type { Clock, Deps } from './domain/ports.js';
 import { buildServer } from './http/server.js';
 import { LoginRateLimiter } from './http/login-rate-limit.js';
 import type { Logger } from './log/logger.js';
+import { createCedarPolicyEngine, loadPolicySource } from './platform/cedar-policy.js';
 import { createPasswordHasher } from './platform/passwords.js';
 import { developmentSessionSecret } from './platform/session-secret.js';
 import { createIdGenerator, systemClock } from './platform/system.js';
@@ -43,6 +44,13 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
     throw error;
   }
   const sessionSecret = config.sessionSecret ?? developmentSessionSecret(config.dataDir);
+  let policy: Deps['policy'];
+  try {
+    policy = createCedarPolicyEngine(loadPolicySource(config.policyFile));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const deps: Deps = {
     uow: createUnitOfWork(store, clock, ids),
     clock,
@@ -55,6 +63,7 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
       maxFailures: config.login.maxFailures,
       lockoutMinutes: config.login.lockoutMinutes,
     },
+    policy,
   };
   return { config, logger: options.logger, store, deps, close: () => store.close() };
 }

@@ -97,6 +97,26 @@ describe('opennrm CLI', () => {
     expect((await run('backup', file)).code).toBe(1);
   });
 
+  it('checks a policy file against the schema and the built-in suite', async () => {
+    const good = await run('policy', 'check');
+    expect(good.code).toBe(0);
+    expect(good.out).toMatch(/policy OK: .*national\.cedar .* all \d+ built-in scenarios/);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const national = readFileSync(join(import.meta.dirname, '..', 'policy', 'national.cedar'), 'utf8');
+    const leaky = join(dir, 'leaky.cedar');
+    writeFileSync(leaky, national.replace(/@id\("firewall-immigration"\)\nforbid/, '@id("firewall-immigration")\npermit'));
+    const bad = await run('policy', 'check', '--file', leaky);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('FAIL [firewall]');
+    expect(bad.err).toMatch(/break the firewall/);
+    const broken = join(dir, 'broken.cedar');
+    writeFileSync(broken, 'permit (principal, action, resource) when { resource.nope == 1 };');
+    const invalid = await run('policy', 'check', '--file', broken);
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('validation error');
+    expect((await run('policy', 'check', '--file', join(dir, 'missing.cedar'))).code).toBe(1);
+  });
+
   it('points PostgreSQL deployments to pg_dump for backups', async () => {
     const saved = env;
     env = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };

@@ -12,6 +12,7 @@ import type { Role, User } from '../domain/users/user.schema.js';
 import { ok, type Result } from '../shared/result.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { uuidv7 } from '../shared/ids.js';
+import { ALLOW_ALL } from '../domain/policy/scope.js';
 
 /** Every demo account has this password. The deployment is marked as a demo in its metadata and names. */
 export const DEMO_PASSWORD = 'opennrm-demo-2026';
@@ -61,7 +62,7 @@ function unwrap<T>(result: Result<T, ErrorCode>, what: string): T {
 
 /** True when the database holds no organisation yet (a fresh deployment). */
 export async function isEmptyDeployment(app: App): Promise<boolean> {
-  const page = await app.deps.uow.read((r) => r.organisations.list({ limit: 1 }));
+  const page = await app.deps.uow.read((r) => r.organisations.list({ scope: ALLOW_ALL, limit: 1 }));
   return page.items.length === 0;
 }
 

@@ -22,6 +22,7 @@ const envSchema = z.object({
   OPENNRM_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   OPENNRM_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   OPENNRM_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  OPENNRM_POLICY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +41,8 @@ export interface Config {
   readonly login: { readonly maxFailures: number; readonly lockoutMinutes: number; readonly ratePerMinute: number };
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** A deployment's own Cedar policy file; undefined = the built-in national policy (policy/national.cedar). */
+  readonly policyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
     }),
     trustProxy: e.OPENNRM_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
+    policyFile: e.OPENNRM_POLICY_FILE,
   });
 }
 

@@ -2,6 +2,8 @@ import type { Actor } from './actor.js';
 import type { AuditEntryInput, AuditEvent } from './audit/audit.schema.js';
 import type { Case, CaseNote, CaseStatus, CaseSummary } from './cases/case.schema.js';
 import type { Page } from './common.schema.js';
+import type { AccessRequest, ScopeRequest } from './policy/policy.model.js';
+import type { ScopeExpr } from './policy/scope.js';
 import type { Organisation } from './orgs/org.schema.js';
 import type { Person } from './persons/person.schema.js';
 import type { User, UserCredentials } from './users/user.schema.js';
@@ -14,7 +16,8 @@ export interface OrganisationRepo {
   insert(org: Organisation): Promise<void>;
   findById(id: string): Promise<Organisation | undefined>;
   findByName(name: string): Promise<Organisation | undefined>;
-  list(page: { limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
+  /** The organisations within `scope` (policy attributes: __id, sector, kind). */
+  list(query: { scope: ScopeExpr; limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
 }
 
 export interface NewUserRow extends User {
@@ -26,7 +29,8 @@ export interface UserRepo {
   findById(id: string): Promise<User | undefined>;
   findCredentials(username: string): Promise<UserCredentials | undefined>;
   findCredentialsById(id: string): Promise<UserCredentials | undefined>;
-  list(query: { organisationId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<User>>;
+  /** Users whose organisation is within `scope` (policy attributes of the organisation: __id, sector, kind). */
+  list(query: { scope: ScopeExpr; organisationId?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<User>>;
   recordLoginFailure(id: string, failedLogins: number, lockedUntil: string | null): Promise<void>;
   recordLoginSuccess(id: string): Promise<void>;
   setPassword(id: string, passwordHash: string, at: string): Promise<void>;
@@ -62,11 +66,14 @@ export interface PersonRepo {
   insert(person: Person): Promise<void>;
   findById(id: string): Promise<Person | undefined>;
   update(person: Person, expectedVersion: number): Promise<boolean>;
-  list(query: { organisationId: string; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
+  list(query: { scope: ScopeExpr; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
+  /** Users assigned to one of this person's cases (a policy attribute of the person). */
+  assigneesOf(personId: string): Promise<string[]>;
 }
 
 export interface CaseListFilter {
-  readonly organisationId: string;
+  /** Which cases the policy lets the actor list (see policy/scope.ts). */
+  readonly scope: ScopeExpr;
   readonly status?: CaseStatus | undefined;
   readonly assignedUserId?: string | null | undefined;
   readonly personId?: string | undefined;
@@ -142,6 +149,13 @@ export interface TokenService {
   hashToken(token: string): string;
 }
 
+/** The firewall policy: one decision point for every record-level question, and its SQL-ready form for lists. */
+export interface PolicyEngine {
+  isAllowed(request: AccessRequest): boolean;
+  /** The condition on a resource's attributes under which the action is allowed (for list and search filters). */
+  scope(request: ScopeRequest): ScopeExpr;
+}
+
 export interface AuthSettings {
   readonly sessionTtlMinutes: number;
   readonly sessionIdleMinutes: number;
@@ -156,4 +170,5 @@ export interface Deps {
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
   readonly auth: AuthSettings;
+  readonly policy: PolicyEngine;
 }

@@ -4,6 +4,7 @@ import type { Case, CaseNote, CaseStatus } from '../domain/cases/case.schema.js'
 import type { CaseRow, Database } from './database.js';
 import { containsPattern } from './dialect/dialect.js';
 import { toPage } from './paging.js';
+import { equalsColumn, holderAttributes, optionalColumn, scopeToSql, type AttributeMap } from './scope-sql.js';
 
 function toCase(row: Selectable<CaseRow>): Case {
   return {
@@ -19,6 +20,13 @@ function toCase(row: Selectable<CaseRow>): Case {
     version: row.version,
   };
 }
+
+/** The policy attributes of a case (policy/opennrm.cedarschema), in SQL over `cases as c`. */
+const CASE_ATTRIBUTES: AttributeMap = {
+  __id: equalsColumn('c.id'),
+  ...holderAttributes('c.organisation_id'),
+  assignee: optionalColumn('c.assigned_user_id'),
+};
 
 export function caseRepo(db: Kysely<Database>): CaseRepo {
   return {
@@ -64,7 +72,7 @@ export function caseRepo(db: Kysely<Database>): CaseRepo {
         .innerJoin('persons as p', 'p.id', 'c.person_id')
         .selectAll('c')
         .select(['p.given_name', 'p.family_name'])
-        .where('c.organisation_id', '=', f.organisationId)
+        .where(scopeToSql(f.scope, CASE_ATTRIBUTES))
         .orderBy('c.id', 'desc')
         .limit(f.limit + 1);
       if (f.status) q = q.where('c.status', '=', f.status);

@@ -61,6 +61,7 @@ export interface PersonRow {
   is_date_of_birth_estimated: number;
   nationality: string | null;
   preferred_language: string | null;
+  created_by: string | null;
   created_at: string;
   updated_at: string;
   version: number;

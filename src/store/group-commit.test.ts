@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALLOW_ALL } from '../domain/policy/scope.js';
 import { freshTarget, type TestTarget } from '../../test/dialects.js';
 import type { Actor } from '../domain/actor.js';
 import type { Repos } from '../domain/ports.js';
@@ -53,7 +54,7 @@ describe('SQLite group commit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect(results[1]).toEqual({ status: 'fulfilled', value: { ok: false, error: 'organisation.name_taken' } });
-    const names = (await uow.read((r) => r.organisations.list({ limit: 100 }))).items.map((o) => o.name);
+    const names = (await uow.read((r) => r.organisations.list({ scope: ALLOW_ALL, limit: 100 }))).items.map((o) => o.name);
     expect(names.sort()).toEqual(['kept-1', 'kept-2']);
     expect((await verifyAuditChain(store.db)).broken).toBeNull();
   });

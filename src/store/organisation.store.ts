@@ -3,6 +3,7 @@ import type { OrganisationRepo } from '../domain/ports.js';
 import { sectorOf, type Organisation, type OrganisationType } from '../domain/orgs/org.schema.js';
 import type { Database, OrganisationRow } from './database.js';
 import { toPage } from './paging.js';
+import { equalsColumn, organisationTypeAttributes, scopeToSql } from './scope-sql.js';
 
 export function toOrganisation(row: Selectable<OrganisationRow>): Organisation {
   const type = row.type as OrganisationType;
@@ -40,8 +41,13 @@ export function organisationRepo(db: Kysely<Database>): OrganisationRepo {
       const row = await db.selectFrom('organisations').selectAll().where('name', '=', name).executeTakeFirst();
       return row && toOrganisation(row);
     },
-    async list({ limit, cursor }) {
-      let q = db.selectFrom('organisations').selectAll().orderBy('id', 'desc').limit(limit + 1);
+    async list({ scope, limit, cursor }) {
+      let q = db
+        .selectFrom('organisations')
+        .selectAll()
+        .where(scopeToSql(scope, { __id: equalsColumn('organisations.id'), ...organisationTypeAttributes('organisations.type') }))
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
       if (cursor) q = q.where('id', '<', cursor);
       return toPage(await q.execute(), limit, toOrganisation);
     },

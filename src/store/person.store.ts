@@ -5,6 +5,7 @@ import type { Person } from '../domain/persons/person.schema.js';
 import type { Database, PersonRow } from './database.js';
 import { containsPattern } from './dialect/dialect.js';
 import { toPage } from './paging.js';
+import { equalsColumn, holderAttributes, optionalColumn, scopeToSql, type AttributeMap } from './scope-sql.js';
 
 function toPerson(row: Selectable<PersonRow>): Person {
   return {
@@ -17,6 +18,7 @@ function toPerson(row: Selectable<PersonRow>): Person {
     isDateOfBirthEstimated: row.is_date_of_birth_estimated === 1,
     nationality: row.nationality,
     preferredLanguage: row.preferred_language,
+    registeredBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
@@ -36,14 +38,36 @@ function toRow(p: Person): Selectable<PersonRow> {
     is_date_of_birth_estimated: p.isDateOfBirthEstimated ? 1 : 0,
     nationality: p.nationality,
     preferred_language: p.preferredLanguage,
+    created_by: p.registeredBy,
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     version: p.version,
   };
 }
 
+/** The policy attributes of a person (policy/opennrm.cedarschema), in SQL over `persons`. */
+const PERSON_ATTRIBUTES: AttributeMap = {
+  __id: equalsColumn('persons.id'),
+  ...holderAttributes('persons.organisation_id'),
+  registeredBy: optionalColumn('persons.created_by'),
+  assignees: {
+    contains: (userId) =>
+      sql`exists (select 1 from cases as pc where pc.person_id = ${sql.ref('persons.id')} and pc.assigned_user_id = ${userId})`,
+  },
+};
+
 export function personRepo(db: Kysely<Database>): PersonRepo {
   return {
+    async assigneesOf(personId) {
+      const rows = await db
+        .selectFrom('cases')
+        .select('assigned_user_id')
+        .distinct()
+        .where('person_id', '=', personId)
+        .where('assigned_user_id', 'is not', null)
+        .execute();
+      return rows.map((r) => r.assigned_user_id as string);
+    },
     async insert(person) {
       await db.insertInto('persons').values(toRow(person)).execute();
     },
@@ -52,7 +76,7 @@ export function personRepo(db: Kysely<Database>): PersonRepo {
       return row && toPerson(row);
     },
     async update(person, expectedVersion) {
-      const { id: _id, organisation_id: _org, created_at: _c, ...changes } = toRow(person);
+      const { id: _id, organisation_id: _org, created_at: _c, created_by: _b, ...changes } = toRow(person);
       const result = await db
         .updateTable('persons')
         .set(changes)
@@ -61,11 +85,11 @@ export function personRepo(db: Kysely<Database>): PersonRepo {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async list({ organisationId, nameQuery, limit, cursor }) {
+    async list({ scope, nameQuery, limit, cursor }) {
       let q = db
         .selectFrom('persons')
         .selectAll()
-        .where('organisation_id', '=', organisationId)
+        .where(scopeToSql(scope, PERSON_ATTRIBUTES))
         .orderBy('id', 'desc')
         .limit(limit + 1);
       if (nameQuery) q = q.where(sql<boolean>`name_search like ${containsPattern(nameQuery)} escape '\\'`);

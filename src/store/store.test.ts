@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALLOW_ALL } from '../domain/policy/scope.js';
 import { DIALECTS, freshTarget, type TestTarget } from '../../test/dialects.js';
 import type { Actor } from '../domain/actor.js';
 import { err, ok } from '../shared/result.js';
@@ -40,7 +41,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     const result = await uow().write(async (r) => {
       await r.organisations.insert({ id: orgId, name: 'Shelter A', type: 'shelter', sector: 'service_provider', country: 'FR', isDemo: false, createdAt: now });
       await r.users.insert({ id: ids.next(), organisationId: orgId, username: 'amina', displayName: 'Amina', role: 'caseworker', isDisabled: false, isDemo: false, createdAt: now, passwordHash: 'h' });
-      await r.persons.insert({ id: 'p-1', organisationId: orgId, givenName: 'María José', familyName: 'Ramírez', sex: 'female', dateOfBirth: '1988-11', isDateOfBirthEstimated: true, nationality: 'PY', preferredLanguage: 'es', createdAt: now, updatedAt: now, version: 1 });
+      await r.persons.insert({ id: 'p-1', organisationId: orgId, givenName: 'María José', familyName: 'Ramírez', sex: 'female', dateOfBirth: '1988-11', isDateOfBirthEstimated: true, nationality: 'PY', preferredLanguage: 'es', registeredBy: null, createdAt: now, updatedAt: now, version: 1 });
       await r.cases.insert({ id: ids.next(), organisationId: orgId, personId: 'p-1', status: 'open', assignedUserId: null, openedAt: now, closedAt: null, createdAt: now, updatedAt: now, version: 1 });
       return ok(undefined);
     });
@@ -49,7 +50,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       org: await r.organisations.findById(orgId),
       user: await r.users.findCredentials('amina'),
       person: await r.persons.findById('p-1'),
-      cases: await r.cases.list({ organisationId: orgId, nameQuery: 'jose ramirez', limit: 10 }),
+      cases: await r.cases.list({ scope: ALLOW_ALL, nameQuery: 'jose ramirez', limit: 10 }),
     }));
     expect(read.org).toMatchObject({ name: 'Shelter A', sector: 'service_provider', isDemo: false });
     expect(read.user).toMatchObject({ username: 'amina', failedLogins: 0, lockedUntil: null, isDisabled: false });
@@ -61,13 +62,13 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
   it('treats LIKE wildcards in a name search as plain characters', async () => {
     const page = await uow().read(async (r) => {
       const org = (await r.organisations.findByName('Shelter A'))!;
-      return r.persons.list({ organisationId: org.id, nameQuery: '%', limit: 10 });
+      return r.persons.list({ scope: { op: 'eq', attr: 'organisation', value: org.id }, nameQuery: '%', limit: 10 });
     });
     expect(page.items).toEqual([]);
   });
 
   it('rolls back every write of a command that returns an error, and of one that throws', async () => {
-    const before = await uow().read((r) => r.organisations.list({ limit: 100 }));
+    const before = await uow().read((r) => r.organisations.list({ scope: ALLOW_ALL, limit: 100 }));
     const failed = await uow().write(async (r) => {
       await r.organisations.insert({ id: ids.next(), name: 'Ghost', type: 'ngo', sector: 'service_provider', country: null, isDemo: false, createdAt: now });
       await r.audit.append(actor, { action: 'organisation.create', recordType: 'organisation', recordId: 'ghost' });
@@ -80,7 +81,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const after = await uow().read((r) => r.organisations.list({ limit: 100 }));
+    const after = await uow().read((r) => r.organisations.list({ scope: ALLOW_ALL, limit: 100 }));
     expect(after.items.map((o) => o.name)).toEqual(before.items.map((o) => o.name));
   });
 

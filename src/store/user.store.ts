@@ -3,6 +3,7 @@ import type { UserRepo } from '../domain/ports.js';
 import type { Role, User, UserCredentials } from '../domain/users/user.schema.js';
 import type { Database, UserRow } from './database.js';
 import { toPage } from './paging.js';
+import { equalsColumn, holderAttributes, scopeToSql } from './scope-sql.js';
 
 const PUBLIC_COLUMNS = ['id', 'organisation_id', 'username', 'display_name', 'role', 'is_disabled', 'is_demo', 'created_at'] as const;
 
@@ -55,8 +56,14 @@ export function userRepo(db: Kysely<Database>): UserRepo {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toCredentials(row);
     },
-    async list({ organisationId, limit, cursor }) {
-      let q = db.selectFrom('users').select(PUBLIC_COLUMNS).orderBy('id', 'desc').limit(limit + 1);
+    async list({ scope, organisationId, limit, cursor }) {
+      const orgAttrs = holderAttributes('users.organisation_id');
+      let q = db
+        .selectFrom('users')
+        .select(PUBLIC_COLUMNS)
+        .where(scopeToSql(scope, { ...orgAttrs, __id: equalsColumn('users.organisation_id') }))
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
       if (organisationId) q = q.where('organisation_id', '=', organisationId);
       if (cursor) q = q.where('id', '<', cursor);
       return toPage(await q.execute(), limit, toUser);

@@ -1,5 +1,10 @@
 import type { Case, CaseStatus, CaseUpdateInput } from './case.schema.js';
 
+/** A user a case can be assigned to: active, same organisation, a case-working role. */
+export function isAssignable(user: { organisationId: string; role: string; isDisabled: boolean }, organisationId: string): boolean {
+  return !user.isDisabled && user.organisationId === organisationId && (user.role === 'caseworker' || user.role === 'supervisor');
+}
+
 const CLOSED: ReadonlySet<CaseStatus> = new Set(['closed', 'closed_referred']);
 
 export function isClosed(status: CaseStatus): boolean {

@@ -1,21 +1,21 @@
 import type { Actor } from '../actor.js';
 import type { Page } from '../common.schema.js';
-import { canManageOrganisations, canReadOrganisation } from '../policy/interim.policy.js';
+import { mayOnDeployment, mayOnRecord, scopeFor } from '../policy/access.js';
+import { organisationEntity } from '../policy/policy.model.js';
+import { isDenyAll } from '../policy/scope.js';
 import type { Deps } from '../ports.js';
 import { sectorOf, type Organisation, type OrganisationCreateInput } from './org.schema.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { ErrorCode } from '../../shared/errors.js';
 
-type OrgDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
-
-/** Creates an organisation. System administrators and the console operator only. */
+/** Creates an organisation (the policy allows system administrators and the console operator). */
 export async function createOrganisation(
-  deps: OrgDeps,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'policy'>,
   actor: Actor,
   input: OrganisationCreateInput,
   options: { isDemo?: boolean } = {},
 ): Promise<Result<Organisation, ErrorCode>> {
-  if (!canManageOrganisations(actor)) return err('auth.forbidden');
+  if (!mayOnDeployment(deps.policy, actor, 'organisation.create')) return err('auth.forbidden');
   return deps.uow.write(async (r) => {
     if (await r.organisations.findByName(input.name)) return err('organisation.name_taken');
     const org: Organisation = {
@@ -33,24 +33,23 @@ export async function createOrganisation(
   });
 }
 
-/** Lists organisations: all of them for system administrators, one's own for everybody else. */
+/** Lists the organisations the policy lets the actor see. */
 export async function listOrganisations(
-  deps: Pick<Deps, 'uow'>,
+  deps: Pick<Deps, 'uow' | 'policy'>,
   actor: Actor,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Result<Page<Organisation>, ErrorCode>> {
-  if (canManageOrganisations(actor)) return ok(await deps.uow.read((r) => r.organisations.list(page)));
-  if (actor.kind !== 'user') return err('auth.forbidden');
-  const own = await deps.uow.read((r) => r.organisations.findById(actor.organisationId));
-  return ok({ items: own && !page.cursor ? [own] : [], nextCursor: null });
+  const scope = scopeFor(deps.policy, actor, 'organisation.list', 'Organisation');
+  if (isDenyAll(scope)) return err('auth.forbidden');
+  return ok(await deps.uow.read((r) => r.organisations.list({ scope, ...page })));
 }
 
 export async function getOrganisation(
-  deps: Pick<Deps, 'uow'>,
+  deps: Pick<Deps, 'uow' | 'policy'>,
   actor: Actor,
   id: string,
 ): Promise<Result<Organisation, ErrorCode>> {
-  if (!canReadOrganisation(actor, id)) return err('organisation.not_found');
   const org = await deps.uow.read((r) => r.organisations.findById(id));
-  return org ? ok(org) : err('organisation.not_found');
+  if (!org || !mayOnRecord(deps.policy, actor, 'organisation.read', [organisationEntity(org)])) return err('organisation.not_found');
+  return ok(org);
 }

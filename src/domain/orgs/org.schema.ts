@@ -53,6 +53,11 @@ export function sectorOf(type: OrganisationType): Sector {
   return SECTOR_OF[type];
 }
 
+/** The organisation types of a sector (the inverse of sectorOf). */
+export function typesOfSector(sector: string): OrganisationType[] {
+  return ORGANISATION_TYPES.filter((t) => SECTOR_OF[t] === sector);
+}
+
 export const organisationCreateSchema = z.strictObject({
   name: z.string().trim().min(2).max(200),
   type: organisationTypeSchema,

@@ -17,7 +17,7 @@ export function normaliseName(...parts: ReadonlyArray<string | null | undefined>
 
 export function newPerson(
   input: PersonInput,
-  meta: { id: string; organisationId: string; now: string },
+  meta: { id: string; organisationId: string; registeredBy: string | null; now: string },
 ): Person {
   return {
     id: meta.id,
@@ -29,6 +29,7 @@ export function newPerson(
     isDateOfBirthEstimated: input.isDateOfBirthEstimated,
     nationality: input.nationality ?? null,
     preferredLanguage: input.preferredLanguage ?? null,
+    registeredBy: meta.registeredBy,
     createdAt: meta.now,
     updatedAt: meta.now,
     version: 1,

@@ -66,6 +66,7 @@ export const personSchema = z.object({
   isDateOfBirthEstimated: z.boolean(),
   nationality: z.string().nullable(),
   preferredLanguage: z.string().nullable(),
+  registeredBy: uuidSchema.nullable(),
   createdAt: isoTimestampSchema,
   updatedAt: isoTimestampSchema,
   version: z.number().int(),

@@ -1,6 +1,8 @@
 import type { Actor } from '../actor.js';
 import type { Page } from '../common.schema.js';
-import { canManageUsersOf, userListScope } from '../policy/interim.policy.js';
+import { mayInOrganisation, mayOnRecord, scopeFor } from '../policy/access.js';
+import { userEntity } from '../policy/policy.model.js';
+import { isDenyAll } from '../policy/scope.js';
 import type { Deps } from '../ports.js';
 import type { User, UserCreateInput, UserListQuery } from './user.schema.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -8,16 +10,20 @@ import type { ErrorCode } from '../../shared/errors.js';
 
 /** Creates a user in an organisation. The password is hashed (argon2id) before the transaction opens. */
 export async function createUser(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'passwords'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'passwords' | 'policy'>,
   actor: Actor,
   input: UserCreateInput,
   options: { isDemo?: boolean } = {},
 ): Promise<Result<User, ErrorCode>> {
-  if (!canManageUsersOf(actor, input.organisationId)) return err('auth.forbidden');
-  if (!canManageUsersOf(actor, input.organisationId, input.role)) return err('user.role_not_allowed');
+  const org = await deps.uow.read((r) => r.organisations.findById(input.organisationId));
+  if (!org) return err('organisation.not_found');
+  if (!mayInOrganisation(deps.policy, actor, 'user.create', org, { role: input.role })) {
+    // Tell an administrator who may create users here that it is the role that is refused.
+    const mayCreateSome = mayInOrganisation(deps.policy, actor, 'user.create', org, { role: 'caseworker' });
+    return err(mayCreateSome ? 'user.role_not_allowed' : 'auth.forbidden');
+  }
   const passwordHash = await deps.passwords.hash(input.password);
   return deps.uow.write(async (r) => {
-    if (!(await r.organisations.findById(input.organisationId))) return err('organisation.not_found');
     if (await r.users.findCredentials(input.username)) return err('user.username_taken');
     const user: User = {
       id: deps.ids.next(),
@@ -30,39 +36,32 @@ export async function createUser(
       createdAt: deps.clock.now().toISOString(),
     };
     await r.users.insert({ ...user, passwordHash });
-    await r.audit.append(actor, {
-      action: 'user.create',
-      recordType: 'user',
-      recordId: user.id,
-      details: { organisationId: user.organisationId, role: user.role },
-    });
+    await r.audit.append(actor, { action: 'user.create', recordType: 'user', recordId: user.id, details: { organisationId: user.organisationId, role: user.role } });
     return ok(user);
   });
 }
 
+/** Lists the users of the organisations the policy lets the actor manage. */
 export async function listUsers(
-  deps: Pick<Deps, 'uow'>,
+  deps: Pick<Deps, 'uow' | 'policy'>,
   actor: Actor,
   query: UserListQuery,
 ): Promise<Result<Page<User>, ErrorCode>> {
-  const scope = userListScope(actor);
-  if (!scope) return err('auth.forbidden');
-  if (scope.organisationId && query.organisationId && query.organisationId !== scope.organisationId) {
-    return ok({ items: [], nextCursor: null });
-  }
-  const organisationId = scope.organisationId ?? query.organisationId;
-  return ok(await deps.uow.read((r) => r.users.list({ organisationId, limit: query.limit, cursor: query.cursor })));
+  const scope = scopeFor(deps.policy, actor, 'user.list', 'Organisation');
+  if (isDenyAll(scope)) return err('auth.forbidden');
+  return ok(await deps.uow.read((r) => r.users.list({ scope, organisationId: query.organisationId, limit: query.limit, cursor: query.cursor })));
 }
 
 /** Disables a user and ends every session of theirs. Idempotent. */
 export async function disableUser(
-  deps: Pick<Deps, 'uow' | 'clock'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'policy'>,
   actor: Actor,
   userId: string,
 ): Promise<Result<User, ErrorCode>> {
   return deps.uow.write(async (r) => {
     const user = await r.users.findById(userId);
-    if (!user || !canManageUsersOf(actor, user.organisationId, user.role)) return err('user.not_found');
+    const org = user && (await r.organisations.findById(user.organisationId));
+    if (!user || !org || !mayOnRecord(deps.policy, actor, 'user.disable', userEntity(user, org))) return err('user.not_found');
     const now = deps.clock.now().toISOString();
     await r.users.setDisabled(user.id, true);
     await r.sessions.revokeAllForUser(user.id, now);
