@@ -8,6 +8,7 @@ import { ERROR_TABLE } from '../../src/http/error-table.js';
 import type { Store } from '../../src/store/connect.js';
 import { makeOrganisation, makeUser, signIn, startTestApp, type TestApp } from '../app.js';
 import { DIALECTS } from '../dialects.js';
+import { parseRouteTree } from '../routes.js';
 
 /*
  * Throws generated malformed requests at every route the server has. Every generated request carries at least one
@@ -50,22 +51,6 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 // ---------------------------------------------------------------------------------------------------------------
 // Route enumeration: printRoutes lists every route (hidden ones and HEAD too); the OpenAPI document says what each
 // validates. Both come from the running server, so a route added tomorrow is fuzzed without touching this file.
-
-/** Parses `printRoutes({ commonPrefix: false })`: a tree whose children hold the rest of their parent's path. */
-function parseRouteTree(tree: string): Array<{ method: string; path: string }> {
-  const routes: Array<{ method: string; path: string }> = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    stack.push(match[2] ?? '');
-    const path = stack.join('');
-    for (const method of (match[3] ?? '').split(',')) if (method.trim()) routes.push({ method: method.trim(), path });
-  }
-  return routes;
-}
 
 interface OpenApiOperation {
   readonly requestBody?: { readonly required?: boolean; readonly content?: Record<string, { readonly schema?: JsonSchema }> };
