@@ -1,4 +1,5 @@
 import type { Actor } from './actor.js';
+import type { AuditFilter } from './audit/audit.query.js';
 import type { AuditEntryInput, AuditEvent } from './audit/audit.schema.js';
 import type { Case, CaseNote, CaseStatus, CaseSummary } from './cases/case.schema.js';
 import type { Page } from './common.schema.js';
@@ -89,6 +90,7 @@ export interface CaseRepo {
   /** Writes `c` if the stored version is still `expectedVersion`; false if someone changed it first. */
   update(c: Case, expectedVersion: number): Promise<boolean>;
   list(filter: CaseListFilter): Promise<Page<CaseSummary>>;
+  idsOfPerson(personId: string): Promise<string[]>;
 }
 
 export interface NoteRepo {
@@ -99,6 +101,8 @@ export interface NoteRepo {
 export interface AuditRepo {
   /** Appends one link to the hash chain, inside the caller's transaction. */
   append(actor: Actor, entry: AuditEntryInput): Promise<AuditEvent>;
+  /** Events matching the filter, newest first. */
+  search(filter: AuditFilter): Promise<AuditEvent[]>;
 }
 
 export interface MetaRepo {

@@ -14,6 +14,7 @@ import type { HttpContext } from './context.js';
 import { HttpProblem, sendProblem, type ProblemDetail } from './problem.js';
 import { addSecurityHeaders, securityHeaders } from './security-headers.js';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { organisationRoutes } from './routes/organisations.routes.js';
@@ -126,6 +127,7 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
     userRoutes(scope, ctx);
     personRoutes(scope, ctx);
     caseRoutes(scope, ctx);
+    auditRoutes(scope, ctx);
   });
   await app.ready();
   return app;

@@ -60,6 +60,24 @@ export function auditRepo(db: Kysely<Database>, clock: Clock, ids: IdGenerator):
         .execute();
       return event;
     },
+    async search(f) {
+      let q = db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(f.limit);
+      if (f.recordIds) {
+        const ids = f.recordIds;
+        // A record is concerned by its own events and by the lists whose details name it (ids only, never values).
+        q = q.where((eb) =>
+          eb.or([eb('record_id', 'in', ids.length > 0 ? [...ids] : ['']), ...ids.map((id) => eb('details', 'like', `%"${id}"%`))]),
+        );
+      }
+      if (f.actorUserId) q = q.where('actor_user_id', '=', f.actorUserId);
+      if (f.actorOrganisationId) q = q.where('actor_organisation_id', '=', f.actorOrganisationId);
+      if (f.from) q = q.where('at', '>=', f.from);
+      if (f.to) q = q.where('at', '<', f.to);
+      if (f.action) q = q.where('action', '=', f.action);
+      if (f.outcome) q = q.where('outcome', '=', f.outcome);
+      if (f.beforeSeq) q = q.where('seq', '<', f.beforeSeq);
+      return (await q.execute()).map(toEvent);
+    },
   };
 }
 

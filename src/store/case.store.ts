@@ -47,6 +47,10 @@ export function caseRepo(db: Kysely<Database>): CaseRepo {
         })
         .execute();
     },
+    async idsOfPerson(personId) {
+      const rows = await db.selectFrom('cases').select('id').where('person_id', '=', personId).execute();
+      return rows.map((r) => r.id);
+    },
     async findById(id) {
       const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toCase(row);

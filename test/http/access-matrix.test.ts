@@ -88,6 +88,7 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/cases/:id': { kind: 'matrix', request: (f) => ({ method: 'PATCH', url: `/api/v1/cases/${f.caseId}`, body: { status: 'follow_up' } }), expect: allowIf(mayWorkOnFixtureCase), denial: 404 },
   'POST /api/v1/cases/:id/notes': { kind: 'matrix', request: (f) => ({ method: 'POST', url: `/api/v1/cases/${f.caseId}/notes`, body: { body: 'matrix note' } }), expect: allowIf(mayWorkOnFixtureCase), denial: 404 },
   'GET /api/v1/cases/:id/notes': { kind: 'matrix', request: (f) => ({ method: 'GET', url: `/api/v1/cases/${f.caseId}/notes` }), expect: allowIf(mayWorkOnFixtureCase), denial: 404 },
+  'GET /api/v1/audit': { kind: 'matrix', request: (f) => ({ method: 'GET', url: `/api/v1/audit?personId=${f.personId}&limit=5` }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
 };
 
 describe.each(DIALECTS)('access matrix on %s', (dialect) => {
