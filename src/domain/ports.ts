@@ -5,6 +5,7 @@ import type { Case, CaseNote, CaseStatus, CaseSummary } from './cases/case.schem
 import type { Page } from './common.schema.js';
 import type { AccessRequest, ScopeRequest } from './policy/policy.model.js';
 import type { ScopeExpr } from './policy/scope.js';
+import type { AccessGrant } from './grants/grant.schema.js';
 import type { Organisation } from './orgs/org.schema.js';
 import type { Person } from './persons/person.schema.js';
 import type { User, UserCredentials } from './users/user.schema.js';
@@ -67,7 +68,8 @@ export interface PersonRepo {
   insert(person: Person): Promise<void>;
   findById(id: string): Promise<Person | undefined>;
   update(person: Person, expectedVersion: number): Promise<boolean>;
-  list(query: { scope: ScopeExpr; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
+  /** `now` decides which grants are still valid for the scope's grant attributes. */
+  list(query: { scope: ScopeExpr; now: string; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
   /** Users assigned to one of this person's cases (a policy attribute of the person). */
   assigneesOf(personId: string): Promise<string[]>;
 }
@@ -75,6 +77,8 @@ export interface PersonRepo {
 export interface CaseListFilter {
   /** Which cases the policy lets the actor list (see policy/scope.ts). */
   readonly scope: ScopeExpr;
+  /** Decides which grants are still valid for the scope's grant attributes. */
+  readonly now: string;
   readonly status?: CaseStatus | undefined;
   readonly assignedUserId?: string | null | undefined;
   readonly personId?: string | undefined;
@@ -105,6 +109,34 @@ export interface AuditRepo {
   search(filter: AuditFilter): Promise<AuditEvent[]>;
 }
 
+export interface GrantRepo {
+  insert(grant: AccessGrant): Promise<void>;
+  findById(id: string): Promise<AccessGrant | undefined>;
+  listForCase(caseId: string): Promise<AccessGrant[]>;
+  /** Every grant on any case of a person (what their identity's policy attributes come from). */
+  listForPerson(personId: string): Promise<AccessGrant[]>;
+  approve(id: string, by: string, at: string, expiresAt: string): Promise<void>;
+  revoke(id: string, by: string | null, at: string, reason: string): Promise<void>;
+  /** Break-glass requests, newest first, for the data protection officers' review. */
+  listBreakGlass(page: { limit: number; cursor?: string | undefined }): Promise<Page<AccessGrant>>;
+}
+
+export interface Notification {
+  readonly id: string;
+  readonly recipientUserId: string;
+  readonly kind: string;
+  readonly recordType: string | null;
+  readonly recordId: string | null;
+  readonly createdAt: string;
+}
+
+export interface NotificationRepo {
+  insert(n: Notification): Promise<void>;
+  listFor(userId: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<Notification>>;
+  /** Active data protection officers of an organisation, or of the whole deployment when it has none. */
+  dpoRecipients(organisationId: string): Promise<string[]>;
+}
+
 export interface MetaRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
@@ -120,6 +152,8 @@ export interface Repos {
   readonly notes: NoteRepo;
   readonly audit: AuditRepo;
   readonly meta: MetaRepo;
+  readonly grants: GrantRepo;
+  readonly notifications: NotificationRepo;
 }
 
 export interface UnitOfWork {

@@ -27,5 +27,9 @@ export const ERROR_TABLE: Record<ErrorCode, { readonly status: number; readonly 
   'case.person_not_found': { status: 422, message: 'The person for this case was not found.' },
   'case.assignee_invalid': { status: 422, message: 'The case cannot be assigned to this user.' },
   'case.version_conflict': { status: 409, message: 'Someone changed this case first. Reload and try again.' },
+  'grant.not_found': { status: 404, message: 'Access grant not found.' },
+  'grant.grantee_not_allowed': { status: 422, message: 'Grants go to police and prosecution organisations only; never to immigration enforcement.' },
+  'grant.expiry_invalid': { status: 422, message: 'A grant must end in the future, within a year.' },
+  'grant.not_pending': { status: 409, message: 'This emergency access request is no longer waiting for approval.' },
   internal: { status: 500, message: 'Something went wrong on our side. It has been logged.' },
 };

@@ -16,6 +16,7 @@ import { addSecurityHeaders, securityHeaders } from './security-headers.js';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
+import { grantRoutes } from './routes/grants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { organisationRoutes } from './routes/organisations.routes.js';
 import { personRoutes } from './routes/persons.routes.js';
@@ -128,6 +129,7 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
     personRoutes(scope, ctx);
     caseRoutes(scope, ctx);
     auditRoutes(scope, ctx);
+    grantRoutes(scope, ctx);
   });
   await app.ready();
   return app;

@@ -87,7 +87,7 @@ export function createCedarPolicyEngine(source: PolicySource): PolicyEngine {
         principal: uid(request.principal),
         action: { type: `${NAMESPACE}::Action`, id: request.action },
         resource: uid(request.resource),
-        context: request.context ?? {},
+        context: Object.fromEntries(Object.entries(request.context ?? {}).map(([k, v]) => [k, toCedarValue(v)])),
         entities: toCedarEntities(request.entities),
         preparsedPolicySetId: policySetId,
         preparsedSchemaName: schemaName,

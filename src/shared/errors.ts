@@ -25,4 +25,8 @@ export type ErrorCode =
   | 'case.person_not_found'
   | 'case.assignee_invalid'
   | 'case.version_conflict'
+  | 'grant.not_found'
+  | 'grant.grantee_not_allowed'
+  | 'grant.expiry_invalid'
+  | 'grant.not_pending'
   | 'internal';

@@ -3,6 +3,7 @@ import type { CaseRepo } from '../domain/ports.js';
 import type { Case, CaseNote, CaseStatus } from '../domain/cases/case.schema.js';
 import type { CaseRow, Database } from './database.js';
 import { containsPattern } from './dialect/dialect.js';
+import { caseGrantAttributes } from './grant.store.js';
 import { toPage } from './paging.js';
 import { equalsColumn, holderAttributes, optionalColumn, scopeToSql, type AttributeMap } from './scope-sql.js';
 
@@ -21,12 +22,15 @@ function toCase(row: Selectable<CaseRow>): Case {
   };
 }
 
-/** The policy attributes of a case (policy/opennrm.cedarschema), in SQL over `cases as c`. */
-const CASE_ATTRIBUTES: AttributeMap = {
-  __id: equalsColumn('c.id'),
-  ...holderAttributes('c.organisation_id'),
-  assignee: optionalColumn('c.assigned_user_id'),
-};
+/** The policy attributes of a case (policy/opennrm.cedarschema), in SQL over `cases as c`, grants valid at `now`. */
+function caseAttributes(now: string): AttributeMap {
+  return {
+    __id: equalsColumn('c.id'),
+    ...holderAttributes('c.organisation_id'),
+    assignee: optionalColumn('c.assigned_user_id'),
+    ...caseGrantAttributes('c.id', now),
+  };
+}
 
 export function caseRepo(db: Kysely<Database>): CaseRepo {
   return {
@@ -76,7 +80,7 @@ export function caseRepo(db: Kysely<Database>): CaseRepo {
         .innerJoin('persons as p', 'p.id', 'c.person_id')
         .selectAll('c')
         .select(['p.given_name', 'p.family_name'])
-        .where(scopeToSql(f.scope, CASE_ATTRIBUTES))
+        .where(scopeToSql(f.scope, caseAttributes(f.now)))
         .orderBy('c.id', 'desc')
         .limit(f.limit + 1);
       if (f.status) q = q.where('c.status', '=', f.status);

@@ -13,6 +13,42 @@ export interface Database {
   case_notes: CaseNoteRow;
   audit_events: AuditEventRow;
   deployment_meta: MetaRow;
+  access_grants: AccessGrantRow;
+  notifications: NotificationRow;
+}
+
+export interface AccessGrantRow {
+  id: string;
+  case_id: string;
+  kind: string;
+  grantee_organisation_id: string | null;
+  grantee_user_id: string | null;
+  purpose: string | null;
+  categories: string;
+  reference: string | null;
+  consent_given_by: string | null;
+  explained_in_language: string | null;
+  is_interpreter_used: number | null;
+  child_views: string | null;
+  reason: string | null;
+  duration_minutes: number | null;
+  created_by: string | null;
+  created_at: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+}
+
+export interface NotificationRow {
+  id: string;
+  recipient_user_id: string;
+  kind: string;
+  record_type: string | null;
+  record_id: string | null;
+  created_at: string;
 }
 
 export interface OrganisationRow {

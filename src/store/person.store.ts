@@ -4,6 +4,7 @@ import { normaliseName } from '../domain/persons/person.rules.js';
 import type { Person } from '../domain/persons/person.schema.js';
 import type { Database, PersonRow } from './database.js';
 import { containsPattern } from './dialect/dialect.js';
+import { personGrantAttributes } from './grant.store.js';
 import { toPage } from './paging.js';
 import { equalsColumn, holderAttributes, optionalColumn, scopeToSql, type AttributeMap } from './scope-sql.js';
 
@@ -45,16 +46,19 @@ function toRow(p: Person): Selectable<PersonRow> {
   };
 }
 
-/** The policy attributes of a person (policy/opennrm.cedarschema), in SQL over `persons`. */
-const PERSON_ATTRIBUTES: AttributeMap = {
-  __id: equalsColumn('persons.id'),
-  ...holderAttributes('persons.organisation_id'),
-  registeredBy: optionalColumn('persons.created_by'),
-  assignees: {
-    contains: (userId) =>
-      sql`exists (select 1 from cases as pc where pc.person_id = ${sql.ref('persons.id')} and pc.assigned_user_id = ${userId})`,
-  },
-};
+/** The policy attributes of a person (policy/opennrm.cedarschema), in SQL over `persons`, grants valid at `now`. */
+function personAttributes(now: string): AttributeMap {
+  return {
+    __id: equalsColumn('persons.id'),
+    ...holderAttributes('persons.organisation_id'),
+    registeredBy: optionalColumn('persons.created_by'),
+    assignees: {
+      contains: (userId) =>
+        sql`exists (select 1 from cases as pc where pc.person_id = ${sql.ref('persons.id')} and pc.assigned_user_id = ${userId})`,
+    },
+    ...personGrantAttributes('persons.id', now),
+  };
+}
 
 export function personRepo(db: Kysely<Database>): PersonRepo {
   return {
@@ -85,11 +89,11 @@ export function personRepo(db: Kysely<Database>): PersonRepo {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async list({ scope, nameQuery, limit, cursor }) {
+    async list({ scope, now, nameQuery, limit, cursor }) {
       let q = db
         .selectFrom('persons')
         .selectAll()
-        .where(scopeToSql(scope, PERSON_ATTRIBUTES))
+        .where(scopeToSql(scope, personAttributes(now)))
         .orderBy('id', 'desc')
         .limit(limit + 1);
       if (nameQuery) q = q.where(sql<boolean>`name_search like ${containsPattern(nameQuery)} escape '\\'`);

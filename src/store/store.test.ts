@@ -50,7 +50,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       org: await r.organisations.findById(orgId),
       user: await r.users.findCredentials('amina'),
       person: await r.persons.findById('p-1'),
-      cases: await r.cases.list({ scope: ALLOW_ALL, nameQuery: 'jose ramirez', limit: 10 }),
+      cases: await r.cases.list({ scope: ALLOW_ALL, now, nameQuery: 'jose ramirez', limit: 10 }),
     }));
     expect(read.org).toMatchObject({ name: 'Shelter A', sector: 'service_provider', isDemo: false });
     expect(read.user).toMatchObject({ username: 'amina', failedLogins: 0, lockedUntil: null, isDisabled: false });
@@ -62,7 +62,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
   it('treats LIKE wildcards in a name search as plain characters', async () => {
     const page = await uow().read(async (r) => {
       const org = (await r.organisations.findByName('Shelter A'))!;
-      return r.persons.list({ scope: { op: 'eq', attr: 'organisation', value: org.id }, nameQuery: '%', limit: 10 });
+      return r.persons.list({ scope: { op: 'eq', attr: 'organisation', value: org.id }, now, nameQuery: '%', limit: 10 });
     });
     expect(page.items).toEqual([]);
   });

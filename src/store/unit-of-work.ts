@@ -7,6 +7,7 @@ import { caseRepo, noteRepo } from './case.store.js';
 import type { Store } from './connect.js';
 import type { Database } from './database.js';
 import { sqliteGroupCommit } from './group-commit.js';
+import { grantRepo, notificationRepo } from './grant.store.js';
 import { metaRepo } from './meta.store.js';
 import { organisationRepo } from './organisation.store.js';
 import { personRepo } from './person.store.js';
@@ -23,6 +24,8 @@ function reposFor(db: Kysely<Database>, clock: Clock, ids: IdGenerator): Repos {
     notes: noteRepo(db),
     audit: auditRepo(db, clock, ids),
     meta: metaRepo(db),
+    grants: grantRepo(db),
+    notifications: notificationRepo(db),
   };
 }
 

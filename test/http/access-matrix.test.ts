@@ -24,16 +24,23 @@ interface Fixtures {
   readonly personId: string;
   readonly victimUserId: string;
   readonly unique: () => string;
+  /** A second case of the holder's caseworker, for grants, so that they do not open the first to anyone. */
+  readonly grantCaseId: string;
+  readonly grantId: string;
+  readonly policeId: string;
+  /** A fresh break-glass request by the holder's caseworker on the second case. */
+  readonly newBreakGlass: () => Promise<string>;
 }
 
 type Expectation = 'allow' | 'deny';
+type Req = { method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown };
 
 interface Entry {
   /** public: no session needed; self: any signed-in user acting on their own session (covered in auth.test.ts). */
   readonly kind: 'public' | 'self' | 'matrix';
   /** For list routes: the fixture record must appear exactly when this says the record itself may be read. */
   readonly listsFixture?: (who: Who) => boolean;
-  readonly request?: (f: Fixtures) => { method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown };
+  readonly request?: (f: Fixtures) => Req | Promise<Req>;
   readonly expect?: (who: Who) => Expectation;
   /** Denials of protected records must look like "not found". */
   readonly denial?: 404 | 403;
@@ -42,6 +49,9 @@ interface Entry {
 const isFrontline = (w: Who) => w.role === 'caseworker' || w.role === 'supervisor';
 const seesCaseLists = (w: Who) => isFrontline(w) && sectorOf(w.type) !== 'statistics';
 const mayWorkOnFixtureCase = (w: Who) => w.isHolder && isFrontline(w);
+/** DPOs oversee grants, except where the firewall keeps them out (immigration, statistics). */
+const isDpoInsideFirewall = (w: Who) => w.role === 'dpo' && !['immigration_enforcement', 'statistics'].includes(sectorOf(w.type));
+const inAYear = () => new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
 const allowIf = (rule: (w: Who) => boolean) => (w: Who): Expectation => (rule(w) ? 'allow' : 'deny');
 
 const MATRIX: Record<string, Entry> = {
@@ -89,6 +99,40 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/cases/:id/notes': { kind: 'matrix', request: (f) => ({ method: 'POST', url: `/api/v1/cases/${f.caseId}/notes`, body: { body: 'matrix note' } }), expect: allowIf(mayWorkOnFixtureCase), denial: 404 },
   'GET /api/v1/cases/:id/notes': { kind: 'matrix', request: (f) => ({ method: 'GET', url: `/api/v1/cases/${f.caseId}/notes` }), expect: allowIf(mayWorkOnFixtureCase), denial: 404 },
   'GET /api/v1/audit': { kind: 'matrix', request: (f) => ({ method: 'GET', url: `/api/v1/audit?personId=${f.personId}&limit=5` }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
+  'POST /api/v1/cases/:id/consents': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/cases/${f.grantCaseId}/consents`, body: { granteeOrganisationId: f.policeId, purpose: 'criminal_investigation', categories: ['case'], expiresAt: inAYear(), givenBy: 'person', explainedInLanguage: 'en', isInterpreterUsed: false } }),
+    expect: allowIf(mayWorkOnFixtureCase),
+    denial: 404,
+  },
+  'POST /api/v1/cases/:id/legal-orders': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/cases/${f.grantCaseId}/legal-orders`, body: { granteeOrganisationId: f.policeId, purpose: 'prosecution', categories: ['case'], expiresAt: inAYear(), reference: 'Court order 12/2026' } }),
+    expect: allowIf(isDpoInsideFirewall),
+    denial: 404,
+  },
+  'GET /api/v1/cases/:id/grants': { kind: 'matrix', request: (f) => ({ method: 'GET', url: `/api/v1/cases/${f.grantCaseId}/grants` }), expect: allowIf((w) => mayWorkOnFixtureCase(w) || isDpoInsideFirewall(w)), denial: 404 },
+  'POST /api/v1/cases/:id/grants/:grantId/revoke': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/cases/${f.grantCaseId}/grants/${f.grantId}/revoke`, body: { reason: 'matrix test' } }),
+    expect: allowIf((w) => mayWorkOnFixtureCase(w) || isDpoInsideFirewall(w)),
+    denial: 404,
+  },
+  'POST /api/v1/cases/:id/break-glass': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/cases/${f.grantCaseId}/break-glass`, body: { reason: 'matrix test emergency' } }),
+    expect: allowIf(mayWorkOnFixtureCase),
+    denial: 404,
+  },
+  'POST /api/v1/cases/:id/break-glass/:grantId/approve': {
+    kind: 'matrix',
+    request: async (f) => ({ method: 'POST', url: `/api/v1/cases/${f.grantCaseId}/break-glass/${await f.newBreakGlass()}/approve` }),
+    // The requester is the holder's caseworker, who can never approve her own request.
+    expect: allowIf((w) => (w.isHolder && w.role === 'supervisor') || isDpoInsideFirewall(w)),
+    denial: 404,
+  },
+  'GET /api/v1/break-glass': { kind: 'matrix', request: () => ({ method: 'GET', url: '/api/v1/break-glass' }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
+  'GET /api/v1/notifications': { kind: 'self' },
 };
 
 describe.each(DIALECTS)('access matrix on %s', (dialect) => {
@@ -110,8 +154,25 @@ describe.each(DIALECTS)('access matrix on %s', (dialect) => {
     }
     const holderCaseworker = clients.find((c) => c.who.isHolder && c.who.role === 'caseworker')!.client;
     const created = (await holderCaseworker.send('POST', '/api/v1/cases', { person: { givenName: 'Fixture', familyName: 'Person' } })).json();
+    const grantCase = (await holderCaseworker.send('POST', '/api/v1/cases', { person: { givenName: 'Grant', familyName: 'Fixture' } })).json();
+    const policeId = orgs.get('police')!.id;
+    const grant = (
+      await holderCaseworker.send('POST', `/api/v1/cases/${grantCase.id}/consents`, {
+        granteeOrganisationId: policeId, purpose: 'criminal_investigation', categories: ['notes'], expiresAt: inAYear(), givenBy: 'person', explainedInLanguage: 'en', isInterpreterUsed: false,
+      })
+    ).json();
     let n = 0;
-    fixtures = { shelterId: shelter.id, caseId: created.id, personId: created.personId, victimUserId: victim.id, unique: () => `${dialect}-${++n}` };
+    fixtures = {
+      shelterId: shelter.id,
+      caseId: created.id,
+      personId: created.personId,
+      victimUserId: victim.id,
+      unique: () => `${dialect}-${++n}`,
+      grantCaseId: grantCase.id,
+      grantId: grant.id,
+      policeId,
+      newBreakGlass: async () => (await holderCaseworker.send('POST', `/api/v1/cases/${grantCase.id}/break-glass`, { reason: 'matrix fixture emergency' })).json().id,
+    };
   }, 120_000);
   afterAll(() => t.close());
 
@@ -127,7 +188,7 @@ describe.each(DIALECTS)('access matrix on %s', (dialect) => {
     for (const [route, entry] of Object.entries(MATRIX)) {
       if (entry.kind !== 'matrix' || !entry.request || !entry.expect) continue;
       for (const { who, client } of clients) {
-        const req = entry.request(fixtures);
+        const req = await entry.request(fixtures);
         const res: LightMyRequestResponse = req.method === 'GET' ? await client.get(req.url) : await client.send(req.method, req.url, req.body);
         const expected = entry.expect(who);
         const got = res.statusCode < 300 ? 'allow' : 'deny';

@@ -1,27 +1,42 @@
 import type { Actor } from '../actor.js';
+import { grantedAccess } from '../grants/grant.rules.js';
 import { mayOnRecord } from '../policy/access.js';
-import { caseEntity, personEntity, type ActionName } from '../policy/policy.model.js';
+import { caseEntity, personEntity, type ActionName, type EntityRef } from '../policy/policy.model.js';
 import type { PolicyEngine, Repos } from '../ports.js';
 import type { Person } from '../persons/person.schema.js';
 import type { Case } from './case.schema.js';
 
-/**
- * Loads what the policy needs to know about a case or a person (holder organisation, assignees) and asks it.
- * Shared by the case, note and person commands so that every record-level question is asked the same way.
- */
-export async function mayOnCase(r: Repos, policy: PolicyEngine, actor: Actor, action: ActionName, c: Case): Promise<boolean> {
-  const holder = await r.organisations.findById(c.organisationId);
-  return holder !== undefined && mayOnRecord(policy, actor, action, caseEntity(c, holder.type));
+/** What a record-level question needs besides the record: the policy and the time grants are judged at. */
+export interface AccessContext {
+  readonly policy: PolicyEngine;
+  readonly now: string;
 }
 
-export async function mayOnPerson(r: Repos, policy: PolicyEngine, actor: Actor, action: ActionName, p: Person): Promise<boolean> {
+/**
+ * Loads what the policy needs to know about a case or a person (holder organisation, assignees, valid grants) and
+ * asks it. Shared by every command on cases, notes, grants and people, so that each record-level question is
+ * asked the same way.
+ */
+export async function mayOnCase(r: Repos, ctx: AccessContext, actor: Actor, action: ActionName, c: Case, context?: Record<string, string | EntityRef>): Promise<boolean> {
+  const holder = await r.organisations.findById(c.organisationId);
+  if (!holder) return false;
+  const access = grantedAccess(await r.grants.listForCase(c.id), ctx.now);
+  return mayOnRecord(ctx.policy, actor, action, caseEntity(c, holder.type, access), context);
+}
+
+export async function mayOnPerson(r: Repos, ctx: AccessContext, actor: Actor, action: ActionName, p: Person): Promise<boolean> {
   const holder = await r.organisations.findById(p.organisationId);
   if (!holder) return false;
-  return mayOnRecord(policy, actor, action, personEntity(p, holder.type, await r.persons.assigneesOf(p.id)));
+  const access = grantedAccess(await r.grants.listForPerson(p.id), ctx.now);
+  return mayOnRecord(ctx.policy, actor, action, personEntity(p, holder.type, await r.persons.assigneesOf(p.id), access));
 }
 
 /** The audit outcome of a record-level read: found and allowed, found and denied, or not there at all. */
 export function readOutcome(isFound: boolean, isAllowed: boolean): { outcome: 'success' | 'denied' | 'failure'; details?: { reason: string } } {
   if (!isFound) return { outcome: 'failure', details: { reason: 'not_found' } };
   return isAllowed ? { outcome: 'success' } : { outcome: 'denied' };
+}
+
+export function accessContext(deps: { policy: PolicyEngine; clock: { now(): Date } }): AccessContext {
+  return { policy: deps.policy, now: deps.clock.now().toISOString() };
 }

@@ -4,7 +4,7 @@ import { mayInOrganisation, scopeFor } from '../policy/access.js';
 import { isDenyAll } from '../policy/scope.js';
 import type { Deps, Repos } from '../ports.js';
 import { newPerson, normaliseName } from '../persons/person.rules.js';
-import { mayOnCase, mayOnPerson, readOutcome } from './case.access.js';
+import { accessContext, mayOnCase, mayOnPerson, readOutcome } from './case.access.js';
 import { applyCaseUpdate, isAssignable, newCase } from './case.rules.js';
 import type { Case, CaseCreateInput, CaseListQuery, CaseSummary, CaseUpdateInput } from './case.schema.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -42,7 +42,7 @@ export async function openCase(deps: CaseDeps, actor: Actor, input: CaseCreateIn
       personId = person.id;
     } else {
       const person = input.personId ? await r.persons.findById(input.personId) : undefined;
-      if (!person || person.organisationId !== org.id || !(await mayOnPerson(r, deps.policy, actor, 'person.read', person))) {
+      if (!person || person.organisationId !== org.id || !(await mayOnPerson(r, accessContext(deps), actor, 'person.read', person))) {
         return err('case.person_not_found');
       }
       personId = person.id;
@@ -60,10 +60,10 @@ export async function openCase(deps: CaseDeps, actor: Actor, input: CaseCreateIn
  * Reads a case. Missing and not allowed are the same answer (`case.not_found`), reached through the same work;
  * the audit trail records which it was, with the purpose.
  */
-export async function getCase(deps: Pick<Deps, 'uow' | 'policy'>, actor: Actor, id: string): Promise<Result<Case, ErrorCode>> {
+export async function getCase(deps: Pick<Deps, 'uow' | 'clock' | 'policy'>, actor: Actor, id: string): Promise<Result<Case, ErrorCode>> {
   const result = await deps.uow.write(async (r) => {
     const c = await r.cases.findById(id);
-    const isAllowed = c !== undefined && (await mayOnCase(r, deps.policy, actor, 'case.read', c));
+    const isAllowed = c !== undefined && (await mayOnCase(r, accessContext(deps), actor, 'case.read', c));
     await r.audit.append(actor, { action: 'case.read', recordType: 'case', recordId: id, ...readOutcome(c !== undefined, isAllowed) });
     return ok(isAllowed ? c : undefined);
   });
@@ -79,7 +79,7 @@ export async function updateCase(
 ): Promise<Result<Case, ErrorCode>> {
   return deps.uow.write(async (r) => {
     const current = await r.cases.findById(id);
-    if (!current || !(await mayOnCase(r, deps.policy, actor, 'case.update', current))) return err('case.not_found');
+    if (!current || !(await mayOnCase(r, accessContext(deps), actor, 'case.update', current))) return err('case.not_found');
     const expected = input.expectedVersion ?? current.version;
     if (expected !== current.version) return err('case.version_conflict');
     if (!(await checkAssignee(r, input.assignedUserId, current.organisationId))) return err('case.assignee_invalid');
@@ -98,7 +98,7 @@ export async function updateCase(
  * the query's SQL filter (policy/scope.ts). Audited with the ids shown.
  */
 export async function listCases(
-  deps: Pick<Deps, 'uow' | 'policy'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'policy'>,
   actor: Actor,
   query: CaseListQuery,
 ): Promise<Result<Page<CaseSummary>, ErrorCode>> {
@@ -109,6 +109,7 @@ export async function listCases(
   return deps.uow.write(async (r) => {
     const page = await r.cases.list({
       scope,
+      now: deps.clock.now().toISOString(),
       status: query.status,
       assignedUserId,
       personId: query.personId,

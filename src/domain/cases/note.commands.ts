@@ -1,7 +1,7 @@
 import type { Actor } from '../actor.js';
 import type { Page } from '../common.schema.js';
 import type { Deps } from '../ports.js';
-import { mayOnCase } from './case.access.js';
+import { accessContext, mayOnCase } from './case.access.js';
 import type { CaseNote, NoteCreateInput, NoteListQuery } from './case.schema.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { ErrorCode } from '../../shared/errors.js';
@@ -16,7 +16,7 @@ export async function addCaseNote(
   if (actor.kind !== 'user') return err('case.not_found');
   return deps.uow.write(async (r) => {
     const c = await r.cases.findById(caseId);
-    if (!c || !(await mayOnCase(r, deps.policy, actor, 'case.note.create', c))) return err('case.not_found');
+    if (!c || !(await mayOnCase(r, accessContext(deps), actor, 'case.note.create', c))) return err('case.not_found');
     const note: CaseNote = { id: deps.ids.next(), caseId, authorUserId: actor.userId, body: input.body, createdAt: deps.clock.now().toISOString() };
     await r.notes.insert(note);
     await r.audit.append(actor, { action: 'case_note.create', recordType: 'case', recordId: caseId, details: { noteId: note.id } });
@@ -26,14 +26,14 @@ export async function addCaseNote(
 
 /** Lists a case's notes, newest first. Audited as a read of the case. */
 export async function listCaseNotes(
-  deps: Pick<Deps, 'uow' | 'policy'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'policy'>,
   actor: Actor,
   caseId: string,
   query: NoteListQuery,
 ): Promise<Result<Page<CaseNote>, ErrorCode>> {
   return deps.uow.write(async (r) => {
     const c = await r.cases.findById(caseId);
-    if (!c || !(await mayOnCase(r, deps.policy, actor, 'case.note.read', c))) return err('case.not_found');
+    if (!c || !(await mayOnCase(r, accessContext(deps), actor, 'case.note.read', c))) return err('case.not_found');
     const page = await r.notes.listForCase(caseId, query);
     await r.audit.append(actor, { action: 'case_note.list', recordType: 'case', recordId: caseId, details: { ids: page.items.map((n) => n.id) } });
     return ok(page);

@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.js';
 import type { Page } from '../common.schema.js';
-import { mayOnPerson, readOutcome } from '../cases/case.access.js';
+import { accessContext, mayOnPerson, readOutcome } from '../cases/case.access.js';
 import { mayInOrganisation, scopeFor } from '../policy/access.js';
 import { isDenyAll } from '../policy/scope.js';
 import type { Deps } from '../ports.js';
@@ -27,10 +27,10 @@ export async function registerPerson(
 }
 
 /** Reads a person. Missing and not allowed are the same answer; the audit trail records which, with the purpose. */
-export async function getPerson(deps: Pick<Deps, 'uow' | 'policy'>, actor: Actor, id: string): Promise<Result<Person, ErrorCode>> {
+export async function getPerson(deps: Pick<Deps, 'uow' | 'clock' | 'policy'>, actor: Actor, id: string): Promise<Result<Person, ErrorCode>> {
   const result = await deps.uow.write(async (r) => {
     const person = await r.persons.findById(id);
-    const isAllowed = person !== undefined && (await mayOnPerson(r, deps.policy, actor, 'person.read', person));
+    const isAllowed = person !== undefined && (await mayOnPerson(r, accessContext(deps), actor, 'person.read', person));
     await r.audit.append(actor, { action: 'person.read', recordType: 'person', recordId: id, ...readOutcome(person !== undefined, isAllowed) });
     return ok(isAllowed ? person : undefined);
   });
@@ -46,7 +46,7 @@ export async function updatePerson(
 ): Promise<Result<Person, ErrorCode>> {
   return deps.uow.write(async (r) => {
     const current = await r.persons.findById(id);
-    if (!current || !(await mayOnPerson(r, deps.policy, actor, 'person.update', current))) return err('person.not_found');
+    if (!current || !(await mayOnPerson(r, accessContext(deps), actor, 'person.update', current))) return err('person.not_found');
     const expected = patch.expectedVersion ?? current.version;
     if (expected !== current.version) return err('person.version_conflict');
     const next = applyPersonPatch(current, patch, deps.clock.now().toISOString());
@@ -58,7 +58,7 @@ export async function updatePerson(
 
 /** Lists or searches (by part of the name) the people the policy lets the actor see. Audited with the ids shown. */
 export async function listPersons(
-  deps: Pick<Deps, 'uow' | 'policy'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'policy'>,
   actor: Actor,
   query: PersonListQuery,
 ): Promise<Result<Page<Person>, ErrorCode>> {
@@ -67,6 +67,7 @@ export async function listPersons(
   return deps.uow.write(async (r) => {
     const page = await r.persons.list({
       scope,
+      now: deps.clock.now().toISOString(),
       nameQuery: query.q === undefined ? undefined : normaliseName(query.q),
       limit: query.limit,
       cursor: query.cursor,

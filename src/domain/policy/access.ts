@@ -13,7 +13,7 @@ export function mayOnRecord(
   actor: Actor,
   action: ActionName,
   resource: readonly PolicyEntity[],
-  context?: Readonly<Record<string, string>>,
+  context?: Readonly<Record<string, string | EntityRef>>,
 ): boolean {
   const principal = principalOf(actor);
   const target = resource[0];
@@ -33,7 +33,7 @@ export function mayInOrganisation(
   actor: Actor,
   action: ActionName,
   org: { id: string; type: OrganisationType },
-  context?: Readonly<Record<string, string>>,
+  context?: Readonly<Record<string, string | EntityRef>>,
 ): boolean {
   return mayOnRecord(policy, actor, action, [organisationEntity(org)], context);
 }

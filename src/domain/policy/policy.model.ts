@@ -3,6 +3,7 @@ import type { Case } from '../cases/case.schema.js';
 import { sectorOf, type OrganisationType } from '../orgs/org.schema.js';
 import type { Person } from '../persons/person.schema.js';
 import type { Role } from '../users/user.schema.js';
+import { NO_GRANTS, type GrantedAccess } from '../grants/grant.rules.js';
 
 /**
  * The vocabulary of the firewall policy (policy/opennrm.cedarschema), as plain data. Commands describe who asks
@@ -25,7 +26,14 @@ export type ActionName =
   | 'case.update'
   | 'case.list'
   | 'case.note.create'
-  | 'case.note.read';
+  | 'case.note.read'
+  | 'case.grant.consent'
+  | 'case.grant.legal_order'
+  | 'case.grant.revoke'
+  | 'case.grant.list'
+  | 'case.break_glass.request'
+  | 'case.break_glass.approve'
+  | 'break_glass.review';
 
 export type EntityType = 'User' | 'Operator' | 'Deployment' | 'Organisation' | 'Person' | 'Case';
 
@@ -46,7 +54,7 @@ export interface AccessRequest {
   readonly principal: EntityRef;
   readonly action: ActionName;
   readonly resource: EntityRef;
-  readonly context?: Readonly<Record<string, string>>;
+  readonly context?: Readonly<Record<string, string | EntityRef>>;
   readonly entities: readonly PolicyEntity[];
 }
 
@@ -81,9 +89,22 @@ export function userEntity(user: { id: string; role: Role }, org: { id: string; 
   return [{ ref: { type: 'User', id: user.id }, attrs: { organisation: o.ref, role: user.role, sector: sectorOf(org.type) } }, o];
 }
 
-export function caseEntity(c: Pick<Case, 'id' | 'organisationId' | 'assignedUserId'>, holderType: OrganisationType): PolicyEntity[] {
+const orgRefs = (ids: readonly string[]): EntityRef[] => ids.map((id) => ({ type: 'Organisation', id }));
+const userRefs = (ids: readonly string[]): EntityRef[] => ids.map((id) => ({ type: 'User', id }));
+
+export function caseEntity(
+  c: Pick<Case, 'id' | 'organisationId' | 'assignedUserId'>,
+  holderType: OrganisationType,
+  access: GrantedAccess = NO_GRANTS,
+): PolicyEntity[] {
   const org = organisationEntity({ id: c.organisationId, type: holderType });
-  const attrs: Record<string, AttrValue> = { organisation: org.ref, sector: sectorOf(holderType) };
+  const attrs: Record<string, AttrValue> = {
+    organisation: org.ref,
+    sector: sectorOf(holderType),
+    grantees: orgRefs(access.grantees),
+    noteGrantees: orgRefs(access.noteGrantees),
+    breakGlassUsers: userRefs(access.breakGlassUsers),
+  };
   if (c.assignedUserId) attrs.assignee = { type: 'User', id: c.assignedUserId };
   return [{ ref: { type: 'Case', id: c.id }, attrs }, org];
 }
@@ -92,12 +113,15 @@ export function personEntity(
   p: Pick<Person, 'id' | 'organisationId' | 'registeredBy'>,
   holderType: OrganisationType,
   assigneeIds: readonly string[],
+  access: GrantedAccess = NO_GRANTS,
 ): PolicyEntity[] {
   const org = organisationEntity({ id: p.organisationId, type: holderType });
   const attrs: Record<string, AttrValue> = {
     organisation: org.ref,
     sector: sectorOf(holderType),
-    assignees: assigneeIds.map((id) => ({ type: 'User', id }) as const),
+    assignees: userRefs(assigneeIds),
+    grantees: orgRefs(access.identityGrantees),
+    breakGlassUsers: userRefs(access.breakGlassUsers),
   };
   if (p.registeredBy) attrs.registeredBy = { type: 'User', id: p.registeredBy };
   return [{ ref: { type: 'Person', id: p.id }, attrs }, org];

@@ -11,6 +11,7 @@ import {
   userEntity,
   type AccessRequest,
   type ActionName,
+  type EntityRef,
   type PolicyEntity,
 } from './policy.model.js';
 
@@ -60,10 +61,20 @@ const caseOfAmina = caseEntity({ id: 'case-1', organisationId: shelter.id, assig
 const unassignedCase = caseEntity({ id: 'case-2', organisationId: shelter.id, assignedUserId: null }, 'shelter');
 const ngoCase = caseEntity({ id: 'case-3', organisationId: 'org-ngo', assignedUserId: 'u-ngo-worker' }, 'ngo');
 const borderCase = caseEntity({ id: 'case-4', organisationId: 'org-border', assignedUserId: pieter.userId }, 'border_guard');
+const consented = { grantees: ['org-police'], noteGrantees: [], identityGrantees: ['org-police'], breakGlassUsers: [] };
+const caseWithConsent = caseEntity({ id: 'case-5', organisationId: shelter.id, assignedUserId: amina.userId }, 'shelter', consented);
+const caseGrantedToBorder = caseEntity({ id: 'case-6', organisationId: shelter.id, assignedUserId: amina.userId }, 'shelter', {
+  grantees: ['org-border', 'org-immigration'],
+  noteGrantees: ['org-border', 'org-immigration'],
+  identityGrantees: ['org-border'],
+  breakGlassUsers: [pieter.userId],
+});
+const caseWithBreakGlass = caseEntity({ id: 'case-7', organisationId: shelter.id, assignedUserId: amina.userId }, 'shelter', { ...consented, grantees: [], identityGrantees: [], breakGlassUsers: [omar.userId] });
+const personWithConsent = personEntity({ id: 'person-3', organisationId: shelter.id, registeredBy: amina.userId }, 'shelter', [amina.userId], consented);
 const personOfAmina = personEntity({ id: 'person-1', organisationId: shelter.id, registeredBy: amina.userId }, 'shelter', []);
 const personAssignedToAmina = personEntity({ id: 'person-2', organisationId: shelter.id, registeredBy: omar.userId }, 'shelter', [amina.userId]);
 
-function ask(actor: Actor, action: ActionName, resource: readonly PolicyEntity[], context?: Record<string, string>): AccessRequest {
+function ask(actor: Actor, action: ActionName, resource: readonly PolicyEntity[], context?: Record<string, string | EntityRef>): AccessRequest {
   const principal = principalOf(actor);
   const target = resource[0];
   if (!principal || !target) throw new Error('scenario without principal or resource');
@@ -90,6 +101,26 @@ export function builtInScenarios(): PolicyScenario[] {
     add(`police ${actor.role} cannot read a shelter case without consent`, ask(actor, 'case.read', caseOfAmina), 'deny', true);
     add(`police ${actor.role} cannot read a person a shelter registered`, ask(actor, 'person.read', personOfAmina), 'deny', true);
   }
+  // Grants: police see what the person consented to, for as long as the grant is valid; immigration never.
+  add('police may read a case whose person consented', ask(claire, 'case.read', caseWithConsent), 'allow');
+  add('police may read the identity the person consented to share', ask(claire, 'person.read', personWithConsent), 'allow');
+  add('police cannot read notes the consent does not cover', ask(claire, 'case.note.read', caseWithConsent), 'deny');
+  add('police cannot change a case even with consent', ask(claire, 'case.update', caseWithConsent), 'deny', true);
+  for (const actor of [pieter, borderChief, immigrationOfficer]) {
+    for (const action of ['case.read', 'case.note.read'] as const) {
+      add(`${actor.role} of ${actor.organisationType} cannot ${action} a shelter case even with a grant or break-glass`, ask(actor, action, caseGrantedToBorder), 'deny', true);
+    }
+  }
+  add('a colleague with approved break-glass may read the case', ask(omar, 'case.read', caseWithBreakGlass), 'allow');
+  add('break-glass does not allow changing the case', ask(omar, 'case.update', caseWithBreakGlass), 'deny');
+  add('nobody approves their own break-glass request', ask(jonas, 'case.break_glass.approve', caseOfAmina, { requester: { type: 'User', id: jonas.userId } }), 'deny', true);
+  add('a supervisor approves a colleague\u2019s break-glass request', ask(jonas, 'case.break_glass.approve', caseOfAmina, { requester: { type: 'User', id: omar.userId } }), 'allow');
+  add('a caseworker cannot approve break-glass', ask(amina, 'case.break_glass.approve', caseOfAmina, { requester: { type: 'User', id: omar.userId } }), 'deny');
+  add('a data protection officer enters legal orders', ask(grace, 'case.grant.legal_order', caseOfAmina), 'allow');
+  add('a caseworker cannot enter legal orders', ask(amina, 'case.grant.legal_order', caseOfAmina), 'deny', true);
+  add('the assigned caseworker records consent', ask(amina, 'case.grant.consent', caseOfAmina), 'allow');
+  add('a police officer cannot record consent for himself', ask(claire, 'case.grant.consent', caseWithConsent), 'deny', true);
+
   // Analysts and administrators never see case-level data.
   for (const actor of [mei, sam, grace, lucia]) {
     add(`${actor.role} cannot read a case`, ask(actor, 'case.read', caseOfAmina), 'deny', true);
