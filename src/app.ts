@@ -4,6 +4,7 @@ import type { Clock, Deps } from './domain/ports.js';
 import { buildServer } from './http/server.js';
 import { LoginRateLimiter } from './http/login-rate-limit.js';
 import type { Logger } from './log/logger.js';
+import { createCommonPasswordList } from './platform/common-passwords.js';
 import { createPasswordHasher } from './platform/passwords.js';
 import { developmentSessionSecret } from './platform/session-secret.js';
 import { createIdGenerator, systemClock } from './platform/system.js';
@@ -54,7 +55,9 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
       sessionIdleMinutes: config.sessionIdleMinutes,
       maxFailures: config.login.maxFailures,
       lockoutMinutes: config.login.lockoutMinutes,
+      totpRequirement: config.totpRequired,
     },
+    commonPasswords: createCommonPasswordList(),
   };
   return { config, logger: options.logger, store, deps, close: () => store.close() };
 }

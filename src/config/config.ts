@@ -22,6 +22,7 @@ const envSchema = z.object({
   OPENNRM_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   OPENNRM_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   OPENNRM_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  OPENNRM_TOTP_REQUIRED: z.enum(['default', 'off']).default('default'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +41,8 @@ export interface Config {
   readonly login: { readonly maxFailures: number; readonly lockoutMinutes: number; readonly ratePerMinute: number };
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** Who must use a second factor: `default` (see second-factor.rules.ts) or `off` (never in production). */
+  readonly totpRequired: 'default' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -57,6 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
   const mode = overrides.mode ?? e.NODE_ENV;
   if (mode === 'production' && !e.OPENNRM_SESSION_SECRET) {
     throw new ConfigError('OPENNRM_SESSION_SECRET is required in production (at least 32 random characters)');
+  }
+  if (mode === 'production' && e.OPENNRM_TOTP_REQUIRED === 'off') {
+    throw new ConfigError('OPENNRM_TOTP_REQUIRED=off is refused in production: it is for development and tests only');
   }
   return Object.freeze({
     mode,
@@ -76,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
     }),
     trustProxy: e.OPENNRM_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
+    totpRequired: e.OPENNRM_TOTP_REQUIRED,
   });
 }
 

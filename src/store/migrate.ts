@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
+import * as m0002 from './migrations/2026_11_28_1810_account_security.js';
 
 /**
  * Every migration, in order. Listed by hand (not read from the folder) so that the built server and the
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_1700_foundation': m0001,
+  '2026_11_28_1810_account_security': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

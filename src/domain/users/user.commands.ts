@@ -1,20 +1,26 @@
 import type { Actor } from '../actor.js';
+import { findPasswordWeakness } from '../auth/auth.commands.js';
 import type { Page } from '../common.schema.js';
 import { canManageUsersOf, userListScope } from '../policy/interim.policy.js';
 import type { Deps } from '../ports.js';
 import type { User, UserCreateInput, UserListQuery } from './user.schema.js';
-import { err, ok, type Result } from '../../shared/result.js';
+import { err, errWith, ok, type Result } from '../../shared/result.js';
 import type { ErrorCode } from '../../shared/errors.js';
 
-/** Creates a user in an organisation. The password is hashed (argon2id) before the transaction opens. */
+/**
+ * Creates a user in an organisation. The password must pass the password policy (password.rules.ts) and is hashed
+ * (argon2id) before the transaction opens.
+ */
 export async function createUser(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'passwords'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'passwords' | 'commonPasswords'>,
   actor: Actor,
   input: UserCreateInput,
   options: { isDemo?: boolean } = {},
 ): Promise<Result<User, ErrorCode>> {
   if (!canManageUsersOf(actor, input.organisationId)) return err('auth.forbidden');
   if (!canManageUsersOf(actor, input.organisationId, input.role)) return err('user.role_not_allowed');
+  const weakness = await findPasswordWeakness(deps, input.password, input.username);
+  if (weakness) return errWith('auth.password_too_weak', [{ field: 'password', reason: weakness }]);
   const passwordHash = await deps.passwords.hash(input.password);
   return deps.uow.write(async (r) => {
     if (!(await r.organisations.findById(input.organisationId))) return err('organisation.not_found');
