@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2000; i++) decide(i);
     const decision = await time(20_000, decide);
 
-    const deps = { uow: createUnitOfWork(store, systemClock, createIdGenerator(systemClock)), policy };
+    const deps = { uow: createUnitOfWork(store, systemClock, createIdGenerator(systemClock)), clock: systemClock, policy };
     const list = (actor: UserActor) => async () => {
       const result = await listCases(deps, actor, { limit: 50 });
       if (!result.ok || result.value.items.length === 0) throw new Error(`list failed: ${JSON.stringify(result).slice(0, 100)}`);

@@ -5,6 +5,7 @@ import { buildServer } from './http/server.js';
 import { LoginRateLimiter } from './http/login-rate-limit.js';
 import type { Logger } from './log/logger.js';
 import { createCedarPolicyEngine, loadPolicySource } from './platform/cedar-policy.js';
+import { createCommonPasswordList } from './platform/common-passwords.js';
 import { createPasswordHasher } from './platform/passwords.js';
 import { developmentSessionSecret } from './platform/session-secret.js';
 import { createIdGenerator, systemClock } from './platform/system.js';
@@ -62,8 +63,10 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
       sessionIdleMinutes: config.sessionIdleMinutes,
       maxFailures: config.login.maxFailures,
       lockoutMinutes: config.login.lockoutMinutes,
+      totpRequirement: config.totpRequired,
     },
     policy,
+    commonPasswords: createCommonPasswordList(),
   };
   return { config, logger: options.logger, store, deps, close: () => store.close() };
 }

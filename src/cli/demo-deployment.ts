@@ -1,5 +1,7 @@
 import type { App } from '../app.js';
 import type { SystemActor } from '../domain/actor.js';
+import { provisionDemoSecondFactor } from '../domain/auth/second-factor.commands.js';
+import { isSecondFactorRequired } from '../domain/auth/second-factor.rules.js';
 import { openCase } from '../domain/cases/case.commands.js';
 import { addCaseNote } from '../domain/cases/note.commands.js';
 import { updateCase } from '../domain/cases/case.commands.js';
@@ -17,6 +19,13 @@ import { ALLOW_ALL } from '../domain/policy/scope.js';
 /** Every demo account has this password. The deployment is marked as a demo in its metadata and names. */
 export const DEMO_PASSWORD = 'opennrm-demo-2026';
 
+/**
+ * The one TOTP secret of every demo account that needs a second factor: published (banner, README), so anybody
+ * can sign in to the demo with any authenticator app or with `opennrm demo code <username>`. Base32 for
+ * "DEMO" over and over: 160 bits that nobody could mistake for a real secret.
+ */
+export const DEMO_TOTP_SECRET = 'DEMODEMODEMODEMODEMODEMODEMODEMO';
+
 const ORGANISATIONS: ReadonlyArray<{ key: string; name: string; type: OrganisationType }> = [
   { key: 'shelter', name: 'DEMO Safe Harbour Shelter', type: 'shelter' },
   { key: 'inspection', name: 'DEMO Labour Inspectorate', type: 'labour_inspection' },
@@ -27,7 +36,7 @@ const ORGANISATIONS: ReadonlyArray<{ key: string; name: string; type: Organisati
   { key: 'statistics', name: 'DEMO National Statistics Office', type: 'statistics_office' },
 ];
 
-export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; role: Role; org: string }> = [
+const DEMO_USER_LIST: ReadonlyArray<{ username: string; displayName: string; role: Role; org: string }> = [
   { username: 'demo.caseworker', displayName: 'Amina (demo caseworker)', role: 'caseworker', org: 'shelter' },
   { username: 'demo.supervisor', displayName: 'Jonas (demo supervisor)', role: 'supervisor', org: 'shelter' },
   { username: 'demo.orgadmin', displayName: 'Lucía (demo organisation admin)', role: 'org_admin', org: 'shelter' },
@@ -39,6 +48,16 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
   { username: 'demo.dpo', displayName: 'Grace (demo data protection officer)', role: 'dpo', org: 'coordinator' },
   { username: 'demo.sysadmin', displayName: 'Sam (demo system admin)', role: 'system_admin', org: 'coordinator' },
 ];
+
+/**
+ * The demo accounts, and whether each signs in with a second factor: those the default rule requires it of
+ * (second-factor.rules.ts), whatever OPENNRM_TOTP_REQUIRED says, so the demo behaves as the README describes.
+ */
+export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; role: Role; org: string; hasTotp: boolean }> = DEMO_USER_LIST.map((u) => {
+  const type = ORGANISATIONS.find((o) => o.key === u.org)?.type;
+  if (!type) throw new Error(`demo organisation ${u.org} missing`);
+  return { ...u, hasTotp: isSecondFactorRequired(u, type, 'default') };
+});
 
 /** Fictitious people. Any resemblance to a real person is accidental. */
 const PEOPLE: ReadonlyArray<{ person: PersonInput; note: string; status?: 'follow_up' | 'closed_referred' }> = [
@@ -80,7 +99,9 @@ export async function createDemoDeployment(app: App, actor: SystemActor): Promis
   for (const u of DEMO_USERS) {
     const org = orgs.get(u.org);
     if (!org) throw new Error(`demo organisation ${u.org} missing`);
-    users.push(unwrap(await createUser(app.deps, actor, { organisationId: org.id, username: u.username, displayName: u.displayName, role: u.role, password: DEMO_PASSWORD }, { isDemo: true }), u.username));
+    const user = unwrap(await createUser(app.deps, actor, { organisationId: org.id, username: u.username, displayName: u.displayName, role: u.role, password: DEMO_PASSWORD }, { isDemo: true }), u.username);
+    if (u.hasTotp) unwrap(await provisionDemoSecondFactor(app.deps, actor, user.id, DEMO_TOTP_SECRET), `the second factor of ${u.username}`);
+    users.push(user);
   }
   await app.deps.uow.write(async (r) => ok(await r.meta.set('demo', 'true')));
 

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { SystemActor } from '../domain/actor.js';
 import { ERROR_TABLE } from '../http/error-table.js';
 import type { ErrorCode } from '../shared/errors.js';
+import type { FailureDetail } from '../shared/result.js';
 import { uuidv7 } from '../shared/ids.js';
 
 /** Output of CLI commands: results to stdout, messages and progress to stderr. */
@@ -27,8 +28,10 @@ export class CliError extends Error {
   }
 }
 
-export function failWith(code: ErrorCode): never {
-  throw new CliError(`${code}: ${ERROR_TABLE[code].message}`);
+/** Fails with an error code, its message and the failure's details (`password: too_short`), never input values. */
+export function failWith(code: ErrorCode, details?: readonly FailureDetail[]): never {
+  const why = details?.length ? ` (${details.map((d) => `${d.field}: ${d.reason}`).join('; ')})` : '';
+  throw new CliError(`${code}: ${ERROR_TABLE[code].message}${why}`);
 }
 
 /** The console operator, audited by operating-system account name. */

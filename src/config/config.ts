@@ -23,6 +23,7 @@ const envSchema = z.object({
   OPENNRM_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   OPENNRM_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   OPENNRM_POLICY_FILE: z.string().min(1).optional(),
+  OPENNRM_TOTP_REQUIRED: z.enum(['default', 'off']).default('default'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,6 +44,8 @@ export interface Config {
   readonly logLevel: string;
   /** A deployment's own Cedar policy file; undefined = the built-in national policy (policy/national.cedar). */
   readonly policyFile: string | undefined;
+  /** Who must use a second factor: `default` (see second-factor.rules.ts) or `off` (never in production). */
+  readonly totpRequired: 'default' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -60,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
   const mode = overrides.mode ?? e.NODE_ENV;
   if (mode === 'production' && !e.OPENNRM_SESSION_SECRET) {
     throw new ConfigError('OPENNRM_SESSION_SECRET is required in production (at least 32 random characters)');
+  }
+  if (mode === 'production' && e.OPENNRM_TOTP_REQUIRED === 'off') {
+    throw new ConfigError('OPENNRM_TOTP_REQUIRED=off is refused in production: it is for development and tests only');
   }
   return Object.freeze({
     mode,
@@ -80,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
     trustProxy: e.OPENNRM_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
     policyFile: e.OPENNRM_POLICY_FILE,
+    totpRequired: e.OPENNRM_TOTP_REQUIRED,
   });
 }
 

@@ -1,5 +1,7 @@
 import type { Actor } from './actor.js';
 import type { AuditFilter } from './audit/audit.query.js';
+import type { CommonPasswordSet } from './auth/password.rules.js';
+import type { SessionAssurance, TotpRequirement } from './auth/second-factor.rules.js';
 import type { AuditEntryInput, AuditEvent } from './audit/audit.schema.js';
 import type { Case, CaseNote, CaseStatus, CaseSummary } from './cases/case.schema.js';
 import type { Page } from './common.schema.js';
@@ -8,7 +10,7 @@ import type { ScopeExpr } from './policy/scope.js';
 import type { AccessGrant } from './grants/grant.schema.js';
 import type { Organisation } from './orgs/org.schema.js';
 import type { Person } from './persons/person.schema.js';
-import type { User, UserCredentials } from './users/user.schema.js';
+import type { Role, User, UserCredentials } from './users/user.schema.js';
 import type { Result } from '../shared/result.js';
 import type { ErrorCode } from '../shared/errors.js';
 
@@ -37,6 +39,27 @@ export interface UserRepo {
   recordLoginSuccess(id: string): Promise<void>;
   setPassword(id: string, passwordHash: string, at: string): Promise<void>;
   setDisabled(id: string, isDisabled: boolean): Promise<void>;
+  /** Writes the fields given; false when no such user. */
+  update(id: string, changes: { displayName?: string | undefined; role?: Role | undefined }): Promise<boolean>;
+  findTotp(id: string): Promise<TotpState | undefined>;
+  /** Starts (or restarts) an enrolment: a new secret, not yet enabled. */
+  setTotpPending(id: string, secret: string): Promise<void>;
+  enableTotp(id: string, enabledAt: string, lastStep: number | null): Promise<void>;
+  /**
+   * Records `step` as the last accepted one if it is later than the stored one, atomically (a conditional
+   * UPDATE): of two requests racing with the same code, exactly one gets true.
+   */
+  consumeTotpStep(id: string, step: number): Promise<boolean>;
+  clearTotp(id: string): Promise<void>;
+}
+
+/** A user's TOTP set-up. `secret` without `enabledAt` is an enrolment waiting for its first code. */
+export interface TotpState {
+  // TODO(#3): seal with the field cipher when field encryption lands
+  readonly secret: string | null;
+  readonly enabledAt: string | null;
+  /** The last time step whose code was accepted: codes of that step or earlier are replays. */
+  readonly lastStep: number | null;
 }
 
 export interface Session {
@@ -47,6 +70,8 @@ export interface Session {
   readonly expiresAt: string;
   readonly lastSeenAt: string;
   readonly revokedAt: string | null;
+  /** What the session proved at sign-in; see second-factor.rules.ts. */
+  readonly assurance: SessionAssurance;
 }
 
 /** What one query returns to authenticate a request. */
@@ -54,6 +79,7 @@ export interface SessionContext {
   readonly session: Session;
   readonly user: User;
   readonly organisation: Pick<Organisation, 'id' | 'name' | 'type'>;
+  readonly isTotpEnabled: boolean;
 }
 
 export interface SessionRepo {
@@ -61,7 +87,11 @@ export interface SessionRepo {
   findContext(tokenHash: string): Promise<SessionContext | undefined>;
   touch(id: string, at: string): Promise<void>;
   revoke(id: string, at: string): Promise<void>;
-  revokeAllForUser(userId: string, at: string, exceptSessionId?: string): Promise<void>;
+  /** Ends the user's sessions not yet expired (but the one excepted); returns how many. */
+  revokeAllForUser(userId: string, at: string, exceptSessionId?: string): Promise<number>;
+  findById(id: string): Promise<Session | undefined>;
+  /** Sessions of the user neither revoked nor past their absolute expiry, newest first, at most `limit`. */
+  listOpenForUser(userId: string, now: string, limit: number): Promise<Session[]>;
 }
 
 export interface PersonRepo {
@@ -199,6 +229,12 @@ export interface AuthSettings {
   readonly sessionIdleMinutes: number;
   readonly maxFailures: number;
   readonly lockoutMinutes: number;
+  readonly totpRequirement: TotpRequirement;
+}
+
+/** The offline list of common and breached passwords, loaded on first use (it is large) and kept. */
+export interface CommonPasswordList {
+  load(): Promise<CommonPasswordSet>;
 }
 
 export interface Deps {
@@ -209,4 +245,5 @@ export interface Deps {
   readonly tokens: TokenService;
   readonly auth: AuthSettings;
   readonly policy: PolicyEngine;
+  readonly commonPasswords: CommonPasswordList;
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from '../domain/auth/auth.commands.js';
+import { isFullSession, type SecondFactorState } from '../domain/auth/second-factor.rules.js';
 import type { UserActor } from '../domain/actor.js';
 import { purposeSchema, type Purpose } from '../domain/common.schema.js';
 import type { SessionContext } from '../domain/ports.js';
@@ -12,6 +13,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: UserActor | undefined;
     sessionContext: SessionContext | undefined;
+    secondFactor: SecondFactorState | undefined;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The states short of a full session in which this route may still be called (the second-factor steps,
+     * the session itself and sign-out). Routes that do not list any refuse such sessions.
+     */
+    readonly allowedBeforeSecondFactor?: readonly SecondFactorState[];
   }
 }
 
@@ -34,11 +43,14 @@ function sameToken(a: string, b: string): boolean {
 
 /**
  * Authenticates every request of the scope it is added to, before the body is even parsed: a session cookie,
- * then for writes the CSRF token of that session in `X-CSRF-Token`.
+ * then for writes the CSRF token of that session in `X-CSRF-Token`, then the second factor: a session that still
+ * owes one (or must set one up) reaches only the routes that allow it, everything else is a 403
+ * `auth.second_factor_required`.
  */
 export function requireSession(app: FastifyInstance, ctx: HttpContext): void {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('sessionContext', undefined);
+  app.decorateRequest('secondFactor', undefined);
   app.addHook('onRequest', async (request) => {
     const token = readCookie(request.headers.cookie, sessionCookieName(ctx.cookie.secure));
     if (!token) throw new HttpProblem('auth.unauthenticated');
@@ -51,8 +63,13 @@ export function requireSession(app: FastifyInstance, ctx: HttpContext): void {
         throw new HttpProblem('auth.csrf_failed');
       }
     }
+    const { secondFactor } = result.value;
+    if (!isFullSession(secondFactor) && !(request.routeOptions.config.allowedBeforeSecondFactor ?? []).includes(secondFactor)) {
+      throw new HttpProblem('auth.second_factor_required');
+    }
     request.actor = result.value.actor;
     request.sessionContext = result.value.context;
+    request.secondFactor = secondFactor;
   });
 }
 

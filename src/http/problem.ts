@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import type { ErrorCode } from '../shared/errors.js';
-import type { Result } from '../shared/result.js';
+import type { FailureDetail, Result } from '../shared/result.js';
 import { ERROR_TABLE } from './error-table.js';
 
 export interface ProblemDetail {
@@ -36,9 +36,14 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, details?: read
   return reply.code(ERROR_TABLE[code].status).type('application/json').send(problemBody(code, details));
 }
 
-/** Sends a command's Result: the value with `status`, or the error through the table. */
+/** A command's failure details as problem details: commands name input fields, which arrive in the body. */
+export function detailsOf(result: { readonly details?: readonly FailureDetail[] }): ProblemDetail[] | undefined {
+  return result.details?.map((d) => ({ path: `body.${d.field}`, message: d.reason }));
+}
+
+/** Sends a command's Result: the value with `status`, or the error (and its details) through the table. */
 export function sendResult<T>(reply: FastifyReply, result: Result<T, ErrorCode>, status = 200): FastifyReply {
-  if (!result.ok) return sendProblem(reply, result.error);
+  if (!result.ok) return sendProblem(reply, result.error, detailsOf(result));
   return status === 204 ? reply.code(204).send() : reply.code(status).send(result.value);
 }
 

@@ -13,6 +13,7 @@ import { requireSession } from './auth.hook.js';
 import type { HttpContext } from './context.js';
 import { HttpProblem, sendProblem, type ProblemDetail } from './problem.js';
 import { addSecurityHeaders, securityHeaders } from './security-headers.js';
+import { accountRoutes } from './routes/account.routes.js';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
@@ -124,6 +125,7 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
   await app.register(async (scope) => {
     requireSession(scope, ctx);
     sessionAuthRoutes(scope, ctx);
+    accountRoutes(scope, ctx);
     organisationRoutes(scope, ctx);
     userRoutes(scope, ctx);
     personRoutes(scope, ctx);

@@ -31,6 +31,10 @@ export const PERSONAL_FIELDS = [
   'authorization',
   'set-cookie',
   'x-csrf-token',
+  // Second-factor secrets (not personal data, but a logged one is a second factor given away).
+  'secret',
+  'otpauthUri',
+  'csrfToken',
 ] as const;
 
 const REDACT_PATHS = [

@@ -73,6 +73,10 @@ export interface UserRow {
   locked_until: string | null;
   password_changed_at: string;
   created_at: string;
+  // TODO(#3): seal with the field cipher when field encryption lands
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  totp_last_step: number | null;
 }
 
 export interface SessionRow {
@@ -84,6 +88,7 @@ export interface SessionRow {
   expires_at: string;
   last_seen_at: string;
   revoked_at: string | null;
+  assurance: string;
 }
 
 export interface PersonRow {

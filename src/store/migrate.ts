@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'k
 import type { Database } from './database.js';
 import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
 import * as m0002 from './migrations/2026_11_28_1750_person_registered_by.js';
+import * as m0003 from './migrations/2026_11_28_1810_account_security.js';
 import * as m0005 from './migrations/2026_11_28_1900_access_grants.js';
 
 /**
@@ -11,6 +12,7 @@ import * as m0005 from './migrations/2026_11_28_1900_access_grants.js';
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_1700_foundation': m0001,
   '2026_11_28_1750_person_registered_by': m0002,
+  '2026_11_28_1810_account_security': m0003,
   '2026_11_28_1900_access_grants': m0005,
 };
 

@@ -1,8 +1,24 @@
-import type { Kysely } from 'kysely';
-import type { SessionRepo } from '../domain/ports.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { SessionAssurance } from '../domain/auth/second-factor.rules.js';
+import type { Session, SessionRepo } from '../domain/ports.js';
 import type { OrganisationType } from '../domain/orgs/org.schema.js';
-import type { Database } from './database.js';
+import type { Database, SessionRow } from './database.js';
 import { toUser } from './user.store.js';
+
+const SESSION_COLUMNS = ['id', 'user_id', 'csrf_token', 'created_at', 'expires_at', 'last_seen_at', 'revoked_at', 'assurance'] as const;
+
+function toSession(row: Pick<Selectable<SessionRow>, (typeof SESSION_COLUMNS)[number]>): Session {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastSeenAt: row.last_seen_at,
+    revokedAt: row.revoked_at,
+    assurance: row.assurance as SessionAssurance,
+  };
+}
 
 export function sessionRepo(db: Kysely<Database>): SessionRepo {
   return {
@@ -18,6 +34,7 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
           expires_at: s.expiresAt,
           last_seen_at: s.lastSeenAt,
           revoked_at: s.revokedAt,
+          assurance: s.assurance,
         })
         .execute();
     },
@@ -34,6 +51,7 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
           's.expires_at',
           's.last_seen_at',
           's.revoked_at',
+          's.assurance',
           'u.id',
           'u.organisation_id',
           'u.username',
@@ -42,6 +60,7 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
           'u.is_disabled',
           'u.is_demo',
           'u.created_at',
+          'u.totp_enabled_at',
           'o.name as organisation_name',
           'o.type as organisation_type',
         ])
@@ -57,6 +76,7 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
           expiresAt: row.expires_at,
           lastSeenAt: row.last_seen_at,
           revokedAt: row.revoked_at,
+          assurance: row.assurance as SessionAssurance,
         },
         user: toUser(row),
         organisation: {
@@ -64,6 +84,7 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
           name: row.organisation_name,
           type: row.organisation_type as OrganisationType,
         },
+        isTotpEnabled: row.totp_enabled_at !== null,
       };
     },
     async touch(id, at) {
@@ -73,9 +94,32 @@ export function sessionRepo(db: Kysely<Database>): SessionRepo {
       await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
     },
     async revokeAllForUser(userId, at, exceptSessionId) {
-      let q = db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+      // Sessions past their absolute expiry are unusable already; leaving them out keeps the count honest.
+      let q = db
+        .updateTable('sessions')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', at);
       if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
-      await q.execute();
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async findById(id) {
+      const row = await db.selectFrom('sessions').select(SESSION_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row && toSession(row);
+    },
+    async listOpenForUser(userId, now, limit) {
+      const rows = await db
+        .selectFrom('sessions')
+        .select(SESSION_COLUMNS)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toSession);
     },
   };
 }

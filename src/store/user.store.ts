@@ -80,5 +80,39 @@ export function userRepo(db: Kysely<Database>): UserRepo {
     async setDisabled(id, isDisabled) {
       await db.updateTable('users').set({ is_disabled: isDisabled ? 1 : 0 }).where('id', '=', id).execute();
     },
+    async update(id, changes) {
+      const set: { display_name?: string; role?: Role } = {};
+      if (changes.displayName !== undefined) set.display_name = changes.displayName;
+      if (changes.role !== undefined) set.role = changes.role;
+      if (Object.keys(set).length === 0) return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+      const result = await db.updateTable('users').set(set).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async findTotp(id) {
+      const row = await db
+        .selectFrom('users')
+        .select(['totp_secret', 'totp_enabled_at', 'totp_last_step'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { secret: row.totp_secret, enabledAt: row.totp_enabled_at, lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step) };
+    },
+    async setTotpPending(id, secret) {
+      await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: null, totp_last_step: null }).where('id', '=', id).execute();
+    },
+    async enableTotp(id, enabledAt, lastStep) {
+      await db.updateTable('users').set({ totp_enabled_at: enabledAt, totp_last_step: lastStep }).where('id', '=', id).execute();
+    },
+    async consumeTotpStep(id, step) {
+      const result = await db
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async clearTotp(id) {
+      await db.updateTable('users').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', id).execute();
+    },
   };
 }

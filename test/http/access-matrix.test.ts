@@ -133,6 +133,30 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/v1/break-glass': { kind: 'matrix', request: () => ({ method: 'GET', url: '/api/v1/break-glass' }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
   'GET /api/v1/notifications': { kind: 'self' },
+  'GET /api/v1/auth/sessions': { kind: 'self' },
+  'DELETE /api/v1/auth/sessions/:id': { kind: 'self' },
+  'POST /api/v1/auth/totp/enrol': { kind: 'self' },
+  'POST /api/v1/auth/totp/enrol/confirm': { kind: 'self' },
+  'POST /api/v1/auth/totp/verify': { kind: 'self' },
+  'POST /api/v1/auth/totp/disable': { kind: 'self' },
+  'PATCH /api/v1/users/:id': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'PATCH', url: `/api/v1/users/${f.victimUserId}`, body: { displayName: `Renamed ${f.unique()}` } }),
+    expect: allowIf((w) => w.role === 'system_admin' || (w.role === 'org_admin' && w.isHolder)),
+    denial: 404,
+  },
+  'POST /api/v1/users/:id/revoke-sessions': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/users/${f.victimUserId}/revoke-sessions` }),
+    expect: allowIf((w) => w.role === 'system_admin' || (w.role === 'org_admin' && w.isHolder)),
+    denial: 404,
+  },
+  'POST /api/v1/users/:id/reset-two-factor': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/users/${f.victimUserId}/reset-two-factor` }),
+    expect: allowIf((w) => w.role === 'system_admin' || (w.role === 'org_admin' && w.isHolder)),
+    denial: 404,
+  },
 };
 
 describe.each(DIALECTS)('access matrix on %s', (dialect) => {

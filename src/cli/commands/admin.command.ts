@@ -11,7 +11,8 @@ import { isUuid } from '../../shared/ids.js';
 import type { App } from '../../app.js';
 import { configFor, quietLogger, withApp, type CliContext } from '../context.js';
 import { CliError, consoleActor, failWith } from '../io.js';
-import { createDemoDeployment, DEMO_PASSWORD, isEmptyDeployment } from '../demo-deployment.js';
+import { createDemoDeployment, DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, isEmptyDeployment } from '../demo-deployment.js';
+import { registerDemoCodeCommand, registerUserAccountCommands } from './account.command.js';
 
 /** Validates CLI input with the same zod schema as the API. */
 function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -32,6 +33,17 @@ async function resolveOrganisationId(app: App, ref: string): Promise<string> {
   const org = await app.deps.uow.read((r) => (isUuid(ref) ? r.organisations.findById(ref) : r.organisations.findByName(ref)));
   if (!org) failWith('organisation.not_found');
   return org.id;
+}
+
+/**
+ * A random password for `users create` without --password-stdin: 144 bits in base64url. Drawn again in the
+ * (rare) case it happens to contain the username, which the password policy would refuse.
+ */
+function generatePassword(username: string): string {
+  for (;;) {
+    const candidate = randomBytes(18).toString('base64url');
+    if (!candidate.toLowerCase().includes(username.trim().toLowerCase())) return candidate;
+  }
 }
 
 const oneOf = (values: readonly string[]) => (value: string) => {
@@ -96,14 +108,14 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--role <role>', `one of: ${ROLES.join(', ')}`, oneOf(ROLES))
     .option('--password-stdin', 'read the password from standard input (keeps it out of shell history)')
     .action(async (opts: { org: string; username: string; name: string; role: string; passwordStdin?: boolean }) => {
-      const generated = opts.passwordStdin ? undefined : randomBytes(18).toString('base64url');
+      const generated = opts.passwordStdin ? undefined : generatePassword(opts.username);
       const password = generated ?? (await readStdin());
       const config = configFor(ctx);
       await withApp(config, quietLogger(config), async (app) => {
         const organisationId = await resolveOrganisationId(app, opts.org);
         const input = parseWith(userCreateSchema, { organisationId, username: opts.username, displayName: opts.name, role: opts.role, password });
         const result = await createUser(app.deps, consoleActor(), input);
-        if (!result.ok) failWith(result.error);
+        if (!result.ok) failWith(result.error, result.details);
         ctx.io.out(`${result.value.id}\t${result.value.username}\t${result.value.role}`);
         if (generated) ctx.io.err(`password (shown once, pass it on safely): ${generated}`);
       });
@@ -142,7 +154,9 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
       });
     });
 
-  program
+  registerUserAccountCommands(users, ctx);
+
+  const demo = program
     .command('demo')
     .description('Create the demo deployment (fictitious organisations, users, people) in an empty database; not in production')
     .action(async () => {
@@ -153,7 +167,12 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
         const summary = await createDemoDeployment(app, consoleActor());
         ctx.io.out(`demo deployment: ${summary.organisations.length} organisations, ${summary.users.length} users, ${summary.cases} cases`);
         ctx.io.out(`every demo user's password: ${DEMO_PASSWORD}`);
-        for (const u of summary.users) ctx.io.out(`  ${u.username}\t${u.role}`);
+        ctx.io.out(`demo TOTP secret of the accounts marked 2FA: ${DEMO_TOTP_SECRET} (or: opennrm demo code <username>)`);
+        for (const u of summary.users) {
+          const hasTotp = DEMO_USERS.find((d) => d.username === u.username)?.hasTotp ?? false;
+          ctx.io.out(`  ${u.username}\t${u.role}${hasTotp ? '\t2FA' : ''}`);
+        }
       });
     });
+  registerDemoCodeCommand(demo, ctx);
 }

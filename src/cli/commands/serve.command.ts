@@ -3,7 +3,7 @@ import { createHttpServer, openApp, type App } from '../../app.js';
 import { createLogger } from '../../log/logger.js';
 import { configFor, type CliContext } from '../context.js';
 import { consoleActor } from '../io.js';
-import { createDemoDeployment, DEMO_PASSWORD, DEMO_USERS, isEmptyDeployment } from '../demo-deployment.js';
+import { createDemoDeployment, DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, isEmptyDeployment } from '../demo-deployment.js';
 
 async function listen(app: App, ctx: CliContext, banner?: string[]): Promise<void> {
   const server = await createHttpServer(app);
@@ -27,9 +27,11 @@ async function listen(app: App, ctx: CliContext, banner?: string[]): Promise<voi
 function demoBanner(): string[] {
   return [
     '',
-    '  *** DEMO DEPLOYMENT: fictitious data, well-known passwords. Never put real people in it. ***',
+    '  *** DEMO DEPLOYMENT: fictitious data, well-known passwords and second factor. Never put real people in it. ***',
     `  Sign in with any of these usernames and the password "${DEMO_PASSWORD}":`,
-    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(18)} ${u.role.padEnd(13)} ${u.displayName}`),
+    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(18)} ${u.role.padEnd(13)} ${(u.hasTotp ? '2FA' : '').padEnd(4)} ${u.displayName}`),
+    `  Accounts marked 2FA then ask for a TOTP code: add the demo secret ${DEMO_TOTP_SECRET} to any`,
+    '  authenticator app, or print the current code with: npx opennrm demo code <username>',
     '',
   ];
 }

@@ -3,7 +3,9 @@ import type { Purpose } from '../common.schema.js';
 import type { Deps, SessionContext } from '../ports.js';
 import type { User } from '../users/user.schema.js';
 import { afterFailedPassword, refusalBeforePassword, sessionState, shouldTouch } from './auth.rules.js';
-import { err, ok, type Result } from '../../shared/result.js';
+import { passwordWeakness, type PasswordWeakness } from './password.rules.js';
+import { isPendingVerificationTooOld, isSecondFactorRequired, secondFactorState, type SecondFactorState } from './second-factor.rules.js';
+import { err, errWith, ok, type Result } from '../../shared/result.js';
 import type { ErrorCode } from '../../shared/errors.js';
 
 export interface LoginSuccess {
@@ -11,6 +13,17 @@ export interface LoginSuccess {
   readonly csrfToken: string;
   readonly expiresAt: string;
   readonly user: User;
+  /** `required_verify` or `required_enrol`: the session can only finish signing in (see second-factor.rules.ts). */
+  readonly secondFactor: SecondFactorState;
+}
+
+/** Why `password` cannot be the new password of `username`, or null. Loads the breach list on first use. */
+export async function findPasswordWeakness(
+  deps: Pick<Deps, 'commonPasswords'>,
+  password: string,
+  username: string,
+): Promise<PasswordWeakness | null> {
+  return passwordWeakness(password, username, await deps.commonPasswords.load());
 }
 
 /**
@@ -57,12 +70,19 @@ export async function login(
     expiresAt: new Date(now.getTime() + deps.auth.sessionTtlMinutes * 60_000).toISOString(),
     lastSeenAt: now.toISOString(),
     revokedAt: null,
+    // The password is one factor; totp/verify upgrades the session (as a new one) when the code follows.
+    assurance: 'password' as const,
   };
   return deps.uow.write(async (r) => {
-    await r.users.recordLoginSuccess(user.id);
-    await r.sessions.insert({ ...session, tokenHash: deps.tokens.hashToken(token) });
     const org = await r.organisations.findById(user.organisationId);
     if (!org) return err('auth.invalid_credentials');
+    const isEnrolled = Boolean((await r.users.findTotp(user.id))?.enabledAt);
+    // With a second factor the failure count restarts only once the code is right too: otherwise a right password
+    // between wrong codes would reset the lockout, and codes could be guessed for ever.
+    if (!isEnrolled) await r.users.recordLoginSuccess(user.id);
+    await r.sessions.insert({ ...session, tokenHash: deps.tokens.hashToken(token) });
+    const isRequired = isSecondFactorRequired(user, org.type, deps.auth.totpRequirement);
+    const secondFactor = secondFactorState({ isRequired, isEnrolled, assurance: session.assurance });
     const asUser: UserActor = {
       kind: 'user',
       userId: user.id,
@@ -73,23 +93,33 @@ export async function login(
       requestId: actor.requestId,
       purpose: 'authentication',
     };
-    await r.audit.append(asUser, { action: 'auth.login', recordType: 'session', recordId: session.id });
+    await r.audit.append(asUser, { action: 'auth.login', recordType: 'session', recordId: session.id, details: { secondFactor } });
     const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...publicUser } = user;
-    return ok({ token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: { ...publicUser, isDisabled: false } });
+    return ok({ token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: { ...publicUser, isDisabled: false }, secondFactor });
   });
 }
 
-/** Resolves a session token to the acting user, or `auth.unauthenticated` (expired, revoked, idle, disabled, unknown). */
+/**
+ * Resolves a session token to the acting user, or `auth.unauthenticated` (expired, revoked, idle, disabled,
+ * unknown, or waiting too long for its second factor). `secondFactor` says whether the session is a full one; the
+ * HTTP layer lets a session that is not call only the second-factor steps.
+ */
 export async function authenticate(
   deps: Pick<Deps, 'uow' | 'clock' | 'tokens' | 'auth'>,
   token: string,
   request: { requestId: string; purpose: Purpose },
-): Promise<Result<{ actor: UserActor; context: SessionContext }, ErrorCode>> {
+): Promise<Result<{ actor: UserActor; context: SessionContext; secondFactor: SecondFactorState }, ErrorCode>> {
   const context = await deps.uow.read((r) => r.sessions.findContext(deps.tokens.hashToken(token)));
   const now = deps.clock.now();
   if (!context || context.user.isDisabled || sessionState(context.session, now, deps.auth) !== 'valid') {
     return err('auth.unauthenticated');
   }
+  const secondFactor = secondFactorState({
+    isRequired: isSecondFactorRequired(context.user, context.organisation.type, deps.auth.totpRequirement),
+    isEnrolled: context.isTotpEnabled,
+    assurance: context.session.assurance,
+  });
+  if (isPendingVerificationTooOld(secondFactor, context.session.createdAt, now)) return err('auth.unauthenticated');
   if (shouldTouch(context.session, now)) {
     await deps.uow.write(async (r) => ok(await r.sessions.touch(context.session.id, now.toISOString())));
   }
@@ -103,7 +133,7 @@ export async function authenticate(
     requestId: request.requestId,
     purpose: request.purpose,
   };
-  return ok({ actor, context });
+  return ok({ actor, context, secondFactor });
 }
 
 /** Ends the actor's session. */
@@ -115,9 +145,12 @@ export async function logout(deps: Pick<Deps, 'uow' | 'clock'>, actor: UserActor
   });
 }
 
-/** Changes the actor's password after checking the current one; every other session of theirs ends. */
+/**
+ * Changes the actor's password after checking the current one and the password policy (password.rules.ts);
+ * every other session of theirs ends. A refusal for weakness names the reason, never the password.
+ */
 export async function changePassword(
-  deps: Pick<Deps, 'uow' | 'clock' | 'passwords'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'passwords' | 'commonPasswords'>,
   actor: UserActor,
   input: { currentPassword: string; newPassword: string },
 ): Promise<Result<void, ErrorCode>> {
@@ -129,7 +162,20 @@ export async function changePassword(
     });
     return err('auth.invalid_credentials');
   }
-  if (input.newPassword === input.currentPassword) return err('auth.password_too_weak');
+  const weakness = input.newPassword === input.currentPassword ? 'same_as_current' : await findPasswordWeakness(deps, input.newPassword, user.username);
+  if (weakness) {
+    await deps.uow.write(async (r) => {
+      await r.audit.append(actor, {
+        action: 'auth.password_change',
+        recordType: 'user',
+        recordId: actor.userId,
+        outcome: 'denied',
+        details: { reason: weakness },
+      });
+      return ok(undefined);
+    });
+    return errWith('auth.password_too_weak', [{ field: 'newPassword', reason: weakness }]);
+  }
   const hash = await deps.passwords.hash(input.newPassword);
   return deps.uow.write(async (r) => {
     const now = deps.clock.now().toISOString();

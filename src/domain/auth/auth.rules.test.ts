@@ -8,7 +8,7 @@ const user: UserCredentials = {
   id: 'u', organisationId: 'o', username: 'amina', displayName: 'A', role: 'caseworker', isDisabled: false, isDemo: false,
   createdAt: now.toISOString(), passwordHash: 'h', failedLogins: 0, lockedUntil: null,
 };
-const session: Session = { id: 's', userId: 'u', csrfToken: 't', createdAt: '2026-11-28T11:00:00.000Z', expiresAt: '2026-11-28T19:00:00.000Z', lastSeenAt: '2026-11-28T11:59:30.000Z', revokedAt: null };
+const session: Session = { id: 's', userId: 'u', csrfToken: 't', createdAt: '2026-11-28T11:00:00.000Z', expiresAt: '2026-11-28T19:00:00.000Z', lastSeenAt: '2026-11-28T11:59:30.000Z', revokedAt: null, assurance: 'password' };
 const settings = { maxFailures: 3, lockoutMinutes: 15, sessionIdleMinutes: 60 };
 
 describe('sign-in refusals', () => {

@@ -150,6 +150,10 @@ export function builtInScenarios(): PolicyScenario[] {
   add('organisation admin cannot create users elsewhere', ask(lucia, 'user.create', [organisationEntity({ id: 'org-ngo', type: 'ngo' })], { role: 'caseworker' }), 'deny', true);
   add('organisation admin may disable her organisation\u2019s caseworker', ask(lucia, 'user.disable', userEntity({ id: amina.userId, role: 'caseworker' }, shelter)), 'allow');
   add('organisation admin cannot disable a system admin', ask(lucia, 'user.disable', userEntity({ id: 'u-root', role: 'system_admin' }, shelter)), 'deny', true);
+  add('organisation admin may rename her organisation\u2019s caseworker', ask(lucia, 'user.update', userEntity({ id: amina.userId, role: 'caseworker' }, shelter), { role: 'caseworker' }), 'allow');
+  add('organisation admin cannot promote anyone to system admin', ask(lucia, 'user.update', userEntity({ id: amina.userId, role: 'caseworker' }, shelter), { role: 'system_admin' }), 'deny', true);
+  add('organisation admin cannot reset another organisation\u2019s user', ask(lucia, 'user.reset_second_factor', userEntity({ id: 'u-ngo', role: 'caseworker' }, { id: 'org-ngo', type: 'ngo' })), 'deny', true);
+  add('system admin may end anyone\u2019s sessions', ask(sam, 'user.revoke_sessions', userEntity({ id: amina.userId, role: 'caseworker' }, shelter)), 'allow');
   add('system admin may create organisations', ask(sam, 'organisation.create', deployment), 'allow');
   add('caseworker cannot create organisations', ask(amina, 'organisation.create', deployment), 'deny');
   add('console operator may create organisations', ask(operator, 'organisation.create', deployment), 'allow');

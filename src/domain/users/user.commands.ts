@@ -1,16 +1,20 @@
 import type { Actor } from '../actor.js';
+import { findPasswordWeakness } from '../auth/auth.commands.js';
 import type { Page } from '../common.schema.js';
 import { mayInOrganisation, mayOnRecord, scopeFor } from '../policy/access.js';
 import { userEntity } from '../policy/policy.model.js';
 import { isDenyAll } from '../policy/scope.js';
 import type { Deps } from '../ports.js';
 import type { User, UserCreateInput, UserListQuery } from './user.schema.js';
-import { err, ok, type Result } from '../../shared/result.js';
+import { err, errWith, ok, type Result } from '../../shared/result.js';
 import type { ErrorCode } from '../../shared/errors.js';
 
-/** Creates a user in an organisation. The password is hashed (argon2id) before the transaction opens. */
+/**
+ * Creates a user in an organisation. The password must pass the password policy (password.rules.ts) and is hashed
+ * (argon2id) before the transaction opens.
+ */
 export async function createUser(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'passwords' | 'policy'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'passwords' | 'commonPasswords' | 'policy'>,
   actor: Actor,
   input: UserCreateInput,
   options: { isDemo?: boolean } = {},
@@ -22,6 +26,8 @@ export async function createUser(
     const mayCreateSome = mayInOrganisation(deps.policy, actor, 'user.create', org, { role: 'caseworker' });
     return err(mayCreateSome ? 'user.role_not_allowed' : 'auth.forbidden');
   }
+  const weakness = await findPasswordWeakness(deps, input.password, input.username);
+  if (weakness) return errWith('auth.password_too_weak', [{ field: 'password', reason: weakness }]);
   const passwordHash = await deps.passwords.hash(input.password);
   return deps.uow.write(async (r) => {
     if (await r.users.findCredentials(input.username)) return err('user.username_taken');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECOND_FACTOR_STATES } from '../auth/second-factor.rules.js';
 import { pageQueryShape, isoTimestampSchema, uuidSchema } from '../common.schema.js';
 import { organisationTypeSchema } from '../orgs/org.schema.js';
 
@@ -12,8 +13,11 @@ export const usernameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3-64 characters: letters, digits, dot, dash, underscore');
 
-/** Length is what makes a password strong; the breach-list check comes with issue #3. */
-export const newPasswordSchema = z.string().min(12, 'at least 12 characters').max(256);
+/**
+ * A new password as the API takes it: only bounded here, so that the password policy (length, breach list,
+ * username; password.rules.ts) answers every weak one the same way, 422 `auth.password_too_weak` with a reason.
+ */
+export const newPasswordSchema = z.string().min(1).max(1024);
 
 export const userCreateSchema = z.strictObject({
   organisationId: uuidSchema,
@@ -49,9 +53,25 @@ export interface UserCredentials extends User {
   readonly lockedUntil: string | null;
 }
 
+export const secondFactorStateSchema = z
+  .enum(SECOND_FACTOR_STATES)
+  .describe('not_required and verified: a full session; required_enrol: set up TOTP first; required_verify: send a code first');
+
 export const meSchema = z.object({
   user: userSchema,
   organisation: z.object({ id: uuidSchema, name: z.string(), type: organisationTypeSchema }),
   csrfToken: z.string(),
   expiresAt: isoTimestampSchema,
+  secondFactor: secondFactorStateSchema,
+  /** Whether the user's role or organisation requires a second factor (then it cannot be turned off). */
+  isSecondFactorRequired: z.boolean(),
 });
+
+/** PATCH /users/{id}: what an administrator may change. A role change ends the user's sessions. */
+export const userUpdateSchema = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    role: roleSchema.optional(),
+  })
+  .refine((u) => u.displayName !== undefined || u.role !== undefined, { message: 'change at least one field' });
+export type UserUpdateInput = z.infer<typeof userUpdateSchema>;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { changePassword, login, logout } from '../../domain/auth/auth.commands.js';
-import { meSchema, newPasswordSchema, userSchema } from '../../domain/users/user.schema.js';
+import { isSecondFactorRequired } from '../../domain/auth/second-factor.rules.js';
+import { meSchema, newPasswordSchema, secondFactorStateSchema, userSchema } from '../../domain/users/user.schema.js';
 import { actorOf, requestPurpose } from '../auth.hook.js';
 import type { HttpContext } from '../context.js';
 import { serializeSessionCookie } from '../cookies.js';
@@ -13,7 +14,10 @@ const loginBodySchema = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 
-const loginResponseSchema = z.object({ user: userSchema, csrfToken: z.string(), expiresAt: z.string() });
+const loginResponseSchema = z.object({ user: userSchema, csrfToken: z.string(), expiresAt: z.string(), secondFactor: secondFactorStateSchema });
+
+/** The session itself and sign-out stay reachable while a second factor is owed. */
+const BEFORE_SECOND_FACTOR = { allowedBeforeSecondFactor: ['required_enrol', 'required_verify'] } as const;
 
 /** Sign-in: public, rate-limited per client address. */
 export function publicAuthRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -23,6 +27,9 @@ export function publicAuthRoutes(app: FastifyInstance, ctx: HttpContext): void {
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets the session cookie and returns the CSRF token for writes',
+        description:
+          'When `secondFactor` is `required_verify`, the session can only call POST /auth/totp/verify (and /auth/session, ' +
+          '/auth/logout) until a code is given; when `required_enrol`, only the TOTP enrolment steps.',
         body: loginBodySchema,
         response: { 200: loginResponseSchema, 429: errorResponses[400], ...errorResponses },
       },
@@ -44,16 +51,31 @@ export function sessionAuthRoutes(app: FastifyInstance, ctx: HttpContext): void 
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/v1/auth/session',
-    { schema: { tags: ['auth'], summary: 'The signed-in user, their organisation and the CSRF token', response: { 200: meSchema, ...errorResponses } } },
+    {
+      config: BEFORE_SECOND_FACTOR,
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user, their organisation, the CSRF token and where the session stands with the second factor',
+        response: { 200: meSchema, ...errorResponses },
+      },
+    },
     async (request) => {
       const context = request.sessionContext;
-      if (!context) throw new Error('session scope without a session');
-      return { user: context.user, organisation: context.organisation, csrfToken: context.session.csrfToken, expiresAt: context.session.expiresAt };
+      const secondFactor = request.secondFactor;
+      if (!context || !secondFactor) throw new Error('session scope without a session');
+      return {
+        user: context.user,
+        organisation: context.organisation,
+        csrfToken: context.session.csrfToken,
+        expiresAt: context.session.expiresAt,
+        secondFactor,
+        isSecondFactorRequired: isSecondFactorRequired(context.user, context.organisation.type, ctx.deps.auth.totpRequirement),
+      };
     },
   );
   r.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Sign out: ends this session', response: { 204: z.null(), ...errorResponses } } },
+    { config: BEFORE_SECOND_FACTOR, schema: { tags: ['auth'], summary: 'Sign out: ends this session', response: { 204: z.null(), ...errorResponses } } },
     async (request, reply) => {
       const result = await logout(ctx.deps, actorOf(request));
       reply.header('Set-Cookie', serializeSessionCookie('', { ...ctx.cookie, maxAgeSeconds: 0 }));
@@ -66,6 +88,7 @@ export function sessionAuthRoutes(app: FastifyInstance, ctx: HttpContext): void 
       schema: {
         tags: ['auth'],
         summary: 'Change one’s password; ends every other session',
+        description: 'A weak new password is a 422 `auth.password_too_weak` whose details give the reason: too_short, too_long, common, contains_username, same_as_current.',
         body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordSchema }),
         response: { 204: z.null(), ...errorResponses },
       },
