@@ -9,6 +9,7 @@ import type { AccessRequest, ScopeRequest } from './policy/policy.model.js';
 import type { ScopeExpr } from './policy/scope.js';
 import type { AccessGrant } from './grants/grant.schema.js';
 import type { Organisation } from './orgs/org.schema.js';
+import type { AnonymousReport } from './reports/anonymous-report.schema.js';
 import type { Person } from './persons/person.schema.js';
 import type { Role, User, UserCredentials } from './users/user.schema.js';
 import type { Result } from '../shared/result.js';
@@ -167,6 +168,11 @@ export interface NotificationRepo {
   dpoRecipients(organisationId: string): Promise<string[]>;
 }
 
+export interface AnonymousReportRepo {
+  insert(report: AnonymousReport): Promise<void>;
+  list(page: { limit: number; cursor?: string | undefined }): Promise<Page<AnonymousReport>>;
+}
+
 export interface MetaRepo {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
@@ -184,6 +190,7 @@ export interface Repos {
   readonly meta: MetaRepo;
   readonly grants: GrantRepo;
   readonly notifications: NotificationRepo;
+  readonly anonymousReports: AnonymousReportRepo;
 }
 
 export interface UnitOfWork {

@@ -15,6 +15,7 @@ import { HttpProblem, sendProblem, type ProblemDetail } from './problem.js';
 import { addSecurityHeaders, securityHeaders } from './security-headers.js';
 import { accountRoutes } from './routes/account.routes.js';
 import { publicAuthRoutes, sessionAuthRoutes } from './routes/auth.routes.js';
+import { anonymousReportRoutes } from './routes/anonymous-reports.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { grantRoutes } from './routes/grants.routes.js';
@@ -132,6 +133,7 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
     caseRoutes(scope, ctx);
     auditRoutes(scope, ctx);
     grantRoutes(scope, ctx);
+    anonymousReportRoutes(scope, ctx);
   });
   await app.ready();
   return app;

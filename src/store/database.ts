@@ -15,6 +15,21 @@ export interface Database {
   deployment_meta: MetaRow;
   access_grants: AccessGrantRow;
   notifications: NotificationRow;
+  anonymous_reports: AnonymousReportRow;
+}
+
+export interface AnonymousReportRow {
+  id: string;
+  reporting_organisation_id: string;
+  encountered_on: string;
+  sex: string;
+  age_band: string;
+  is_minor_at_exploitation: string;
+  citizenship: string | null;
+  country_of_exploitation: string | null;
+  exploitation_types: string;
+  why_anonymous: string;
+  created_at: string;
 }
 
 export interface AccessGrantRow {

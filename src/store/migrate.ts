@@ -4,6 +4,7 @@ import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
 import * as m0002 from './migrations/2026_11_28_1750_person_registered_by.js';
 import * as m0003 from './migrations/2026_11_28_1810_account_security.js';
 import * as m0005 from './migrations/2026_11_28_1900_access_grants.js';
+import * as m0006 from './migrations/2026_11_28_1910_anonymous_reports.js';
 
 /**
  * Every migration, in order. Listed by hand (not read from the folder) so that the built server and the
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_1750_person_registered_by': m0002,
   '2026_11_28_1810_account_security': m0003,
   '2026_11_28_1900_access_grants': m0005,
+  '2026_11_28_1910_anonymous_reports': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

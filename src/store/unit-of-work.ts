@@ -8,6 +8,7 @@ import type { Store } from './connect.js';
 import type { Database } from './database.js';
 import { sqliteGroupCommit } from './group-commit.js';
 import { grantRepo, notificationRepo } from './grant.store.js';
+import { anonymousReportRepo } from './anonymous-report.store.js';
 import { metaRepo } from './meta.store.js';
 import { organisationRepo } from './organisation.store.js';
 import { personRepo } from './person.store.js';
@@ -26,6 +27,7 @@ function reposFor(db: Kysely<Database>, clock: Clock, ids: IdGenerator): Repos {
     meta: metaRepo(db),
     grants: grantRepo(db),
     notifications: notificationRepo(db),
+    anonymousReports: anonymousReportRepo(db),
   };
 }
 

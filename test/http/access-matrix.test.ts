@@ -133,6 +133,13 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/v1/break-glass': { kind: 'matrix', request: () => ({ method: 'GET', url: '/api/v1/break-glass' }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
   'GET /api/v1/notifications': { kind: 'self' },
+  'POST /api/v1/anonymous-reports': {
+    kind: 'matrix',
+    request: () => ({ method: 'POST', url: '/api/v1/anonymous-reports', body: { encounteredOn: '2026-11-01', sex: 'female', ageBand: '18-20', isMinorAtExploitation: 'unknown', exploitationTypes: ['forced_labour'], whyAnonymous: 'no_consent_to_referral' } }),
+    expect: allowIf(isFrontline),
+    denial: 403,
+  },
+  'GET /api/v1/anonymous-reports': { kind: 'matrix', request: () => ({ method: 'GET', url: '/api/v1/anonymous-reports' }), expect: allowIf((w) => sectorOf(w.type) === 'coordination' || w.role === 'dpo'), denial: 403 },
   'GET /api/v1/auth/sessions': { kind: 'self' },
   'DELETE /api/v1/auth/sessions/:id': { kind: 'self' },
   'POST /api/v1/auth/totp/enrol': { kind: 'self' },

@@ -36,7 +36,9 @@ export type ActionName =
   | 'case.grant.list'
   | 'case.break_glass.request'
   | 'case.break_glass.approve'
-  | 'break_glass.review';
+  | 'break_glass.review'
+  | 'anonymous_report.create'
+  | 'anonymous_report.list';
 
 export type EntityType = 'User' | 'Operator' | 'Deployment' | 'Organisation' | 'Person' | 'Case';
 
