@@ -70,7 +70,10 @@ export interface CaseListFilter {
   readonly status?: CaseStatus | undefined;
   readonly assignedUserId?: string | null | undefined;
   readonly personId?: string | undefined;
-  /** Normalised name fragment (see normaliseName). */
+  /**
+   * Normalised name (see normaliseName): matches people having every one of its space-separated words exactly
+   * (blind-index lookups: no substrings). A query with no words matches nobody.
+   */
   readonly nameQuery?: string | undefined;
   readonly limit: number;
   readonly cursor?: string | undefined;

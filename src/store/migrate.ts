@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
+import * as m0002 from './migrations/2026_11_28_1800_field_encryption.js';
 
 /**
  * Every migration, in order. Listed by hand (not read from the folder) so that the built server and the
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_1700_foundation': m0001,
+  '2026_11_28_1800_field_encryption': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -32,6 +34,19 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     applied.push(...done);
   }
   return { applied, total: Object.keys(MIGRATIONS).length };
+}
+
+/** Applies migrations up to and including `name`, one at a time: upgrade tests start from an older schema. */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`no migration ${name}`);
+  const migrator = new Migrator({ db, provider });
+  for (;;) {
+    const executed = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name);
+    if (executed.includes(name)) return;
+    const { error, results } = await migrator.migrateUp();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (!results?.some((r) => r.status === 'Success')) return;
+  }
 }
 
 /** Names of migrations not yet applied (for /readyz). */
