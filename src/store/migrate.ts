@@ -1,5 +1,6 @@
-import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { dialectOf } from './dialect/dialect.js';
 import * as m0001 from './migrations/2026_11_28_1700_foundation.js';
 import * as m0002 from './migrations/2026_11_28_1800_field_encryption.js';
 
@@ -14,6 +15,18 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/**
+ * A migrator whose bookkeeping tables live in the connection's current schema. Without an explicit schema,
+ * kysely 0.28 looks for `kysely_migration` in every schema of a PostgreSQL database, takes another schema's table
+ * for its own, then fails on its lock table (seen when test files run side by side, each in its own schema).
+ */
+async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
+  if (dialectOf(db) === 'sqlite') return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
 export interface MigrationReport {
   readonly applied: readonly string[];
   readonly total: number;
@@ -24,7 +37,7 @@ export interface MigrationReport {
  * all in one).
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = await migratorFor(db);
   const applied: string[] = [];
   for (;;) {
     const { error, results } = await migrator.migrateUp();
@@ -39,7 +52,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
 /** Applies migrations up to and including `name`, one at a time: upgrade tests start from an older schema. */
 export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
   if (!(name in MIGRATIONS)) throw new Error(`no migration ${name}`);
-  const migrator = new Migrator({ db, provider });
+  const migrator = await migratorFor(db);
   for (;;) {
     const executed = (await migrator.getMigrations()).filter((m) => m.executedAt !== undefined).map((m) => m.name);
     if (executed.includes(name)) return;
@@ -51,6 +64,6 @@ export async function migrateTo(db: Kysely<Database>, name: string): Promise<voi
 
 /** Names of migrations not yet applied (for /readyz). */
 export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const all = await new Migrator({ db, provider }).getMigrations();
+  const all = await (await migratorFor(db)).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
