@@ -11,8 +11,8 @@ import { developmentSessionSecret } from './platform/session-secret.js';
 import { createIdGenerator, systemClock } from './platform/system.js';
 import { createTokenService } from './platform/tokens.js';
 import { openStore, ping, storeTargetFor, type Store, type StoreTarget } from './store/connect.js';
-import { prepareFieldEncryption } from './store/field-encryption.store.js';
-import { migrateToLatest, pendingMigrations } from './store/migrate.js';
+import { prepareFieldEncryption, type RewriteReport } from './store/field-encryption.store.js';
+import { migrateToLatest, pendingMigrations, type MigrationReport } from './store/migrate.js';
 import { createUnitOfWork } from './store/unit-of-work.js';
 import { ok } from './shared/result.js';
 
@@ -27,6 +27,8 @@ export interface App {
   /** Encrypts identity fields at rest (ADR 0005); the repositories use it, and so do the `keys` commands. */
   readonly cipher: FieldCipher;
   readonly keyRing: KeyRingSource;
+  /** What opening did: migrations applied, and plaintext identity values encrypted (the first start after the upgrade). */
+  readonly startup: { readonly migrations: MigrationReport; readonly sealed: RewriteReport | undefined };
   close(): Promise<void>;
 }
 
@@ -52,10 +54,12 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
   }
   const store = openStore(options.storeTarget ?? storeTargetFor(config));
   const uow = createUnitOfWork(store, clock, ids, cipher);
+  let migrations: MigrationReport;
+  let sealed: RewriteReport | undefined;
   try {
-    const report = await migrateToLatest(store.db);
-    if (report.applied.length > 0) logger.info({ category: 'store', applied: report.applied }, 'migrations applied');
-    const sealed = await prepareFieldEncryption(store.db, cipher, clock.now().toISOString());
+    migrations = await migrateToLatest(store.db);
+    if (migrations.applied.length > 0) logger.info({ category: 'store', applied: migrations.applied }, 'migrations applied');
+    sealed = await prepareFieldEncryption(store.db, cipher, clock.now().toISOString());
     if (sealed && sealed.values > 0) {
       const counts = { persons: sealed.persons, notes: sealed.notes, values: sealed.values, nameTokens: sealed.nameTokens };
       logger.info({ category: 'keys', ...counts, keyId: cipher.currentKeyId }, 'identity fields of existing records encrypted');
@@ -104,6 +108,7 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
     deps,
     cipher,
     keyRing,
+    startup: { migrations, sealed },
     close: async () => {
       stopWatching();
       await store.close();

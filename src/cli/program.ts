@@ -6,6 +6,7 @@ import { CliError, processIo, type CliIo } from './io.js';
 import { registerAdminCommands } from './commands/admin.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommand } from './commands/backup.command.js';
+import { registerKeysCommands } from './commands/keys.command.js';
 import { registerServeCommands } from './commands/serve.command.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAdminCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerBackupCommand(program, ctx);
+  registerKeysCommands(program, ctx);
   return program;
 }
 

@@ -96,7 +96,8 @@ export interface ReloadableFieldCipher extends FieldCipher {
 /** A cipher over the ring `load` returns; `load` is called again by reload() and when a ciphertext names an unknown key. */
 export function createFieldCipher(load: () => KeyRing, now: () => number = Date.now): ReloadableFieldCipher {
   let ring = derive(load());
-  let lastReload = now();
+  // The first unknown key may trigger a reload at once; after that, at most one a second.
+  let lastReload = Number.NEGATIVE_INFINITY;
 
   function reload(): void {
     const next = derive(load());

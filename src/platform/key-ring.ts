@@ -17,8 +17,11 @@ export const KEY_RING_FORMAT = 'opennrm-key-ring/1';
 /** Key ids appear in every ciphertext (`v1.<keyId>.…`), so they must not contain the separator. */
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 export const KEY_BYTES = 32;
-/** How often a running server looks at its key ring file for a rotation's new key. */
-export const KEY_RING_POLL_MS = 5_000;
+/**
+ * How often a running server looks at its key ring file for a rotation's new key (one stat call). A rotation waits
+ * a few of these before rewriting anything, so by then every server searches under both keys.
+ */
+export const KEY_RING_POLL_MS = 1_000;
 
 export interface RingKey {
   readonly id: string;
