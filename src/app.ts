@@ -59,7 +59,9 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
   try {
     migrations = await migrateToLatest(store.db);
     if (migrations.applied.length > 0) logger.info({ category: 'store', applied: migrations.applied }, 'migrations applied');
-    sealed = await prepareFieldEncryption(store.db, cipher, clock.now().toISOString());
+    sealed = await prepareFieldEncryption(store.db, cipher, clock.now().toISOString(), {
+      onProgress: logEveryTenth(logger, 'encrypting the identity fields of existing records'),
+    });
     if (sealed && sealed.values > 0) {
       const counts = { persons: sealed.persons, notes: sealed.notes, values: sealed.values, nameTokens: sealed.nameTokens };
       logger.info({ category: 'keys', ...counts, keyId: cipher.currentKeyId }, 'identity fields of existing records encrypted');
@@ -113,6 +115,17 @@ export async function openApp(config: Config, options: AppOptions): Promise<App>
       stopWatching();
       await store.close();
     },
+  };
+}
+
+/** A progress callback that logs at each tenth of the way: the first start after the upgrade can take a while. */
+function logEveryTenth(logger: Logger, message: string): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const tenth = total > 0 ? Math.floor((done / total) * 10) : -1;
+    if (tenth <= last) return;
+    last = tenth;
+    logger.info({ category: 'keys', done, total }, message);
   };
 }
 

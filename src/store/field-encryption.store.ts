@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { FieldCipher } from '../domain/ports.js';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect/dialect.js';
-import { decryptField, encryptField, fieldContext, nameTokenRows, writeNameTokens } from './field-codec.js';
+import { decryptField, ENCRYPTED_COLUMNS, encryptField, fieldContext, nameTokenRows, writeNameTokens } from './field-codec.js';
 
 /**
  * Bulk work on encrypted fields (ADR 0005): sealing the plaintext rows of a database created before field
@@ -65,6 +65,8 @@ async function inBatchTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Da
   });
 }
 
+const PERSON_COLUMNS = ENCRYPTED_COLUMNS.persons;
+
 /** True (as SQL) when a nullable column holds something other than a ciphertext under the current key. */
 function notUnderCurrentKey(column: string, prefix: string) {
   return sql<boolean>`(${sql.ref(column)} is not null and substr(${sql.ref(column)}, 1, ${sql.lit(prefix.length)}) <> ${prefix})`;
@@ -87,9 +89,7 @@ function personQuery(db: Kysely<Database>, cipher: FieldCipher, mode: RewriteMod
     const prefix = cipher.currentPrefix;
     q = q.where((eb) =>
       eb.or([
-        notUnderCurrentKey('given_name', prefix),
-        notUnderCurrentKey('family_name', prefix),
-        notUnderCurrentKey('date_of_birth', prefix),
+        ...PERSON_COLUMNS.map((column) => notUnderCurrentKey(column, prefix)),
         eb.exists(
           eb.selectFrom('person_name_tokens as t').select('t.person_id').whereRef('t.person_id', '=', 'persons.id').where('t.key_id', '<>', cipher.currentKeyId),
         ),
@@ -103,8 +103,6 @@ function noteQuery(db: Kysely<Database>, cipher: FieldCipher, mode: RewriteMode)
   const q = db.selectFrom('case_notes').select(['id', 'body']);
   return mode === 'rotate' ? q.where(notUnderCurrentKey('body', cipher.currentPrefix)) : q;
 }
-
-const PERSON_COLUMNS = ['given_name', 'family_name', 'date_of_birth'] as const;
 
 /** Where a batch ended: the last id it looked at (undefined when the table is done) and how many rows it saw. */
 interface BatchEnd {
@@ -134,8 +132,8 @@ async function rewritePersons(trx: Kysely<Database>, cipher: FieldCipher, mode: 
       c.conflicts++;
       continue;
     }
-    const [givenName, familyName] = opened;
-    const tokens = nameTokenRows(cipher, row.id, givenName?.plain ?? '', familyName?.plain ?? null);
+    const plainOf = (column: (typeof PERSON_COLUMNS)[number]) => opened.find((f) => f.column === column)?.plain ?? null;
+    const tokens = nameTokenRows(cipher, row.id, plainOf('given_name') ?? '', plainOf('family_name'));
     await writeNameTokens(trx, row.id, tokens);
     c.persons++;
     c.values += written;

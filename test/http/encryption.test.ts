@@ -13,9 +13,10 @@ describe.each(DIALECTS)('encryption at rest through the API on %s', (dialect) =>
   ];
   const NOTE = 'Told us about her employer Mr Secretiveunique';
   const personIds: string[] = [];
+  const logs: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, {}, { logs });
     const shelter = await makeOrganisation(t.app, 'Shelter', 'shelter');
     await makeUser(t.app, shelter, 'amina', 'caseworker');
     amina = await signIn(t.http, 'amina');
@@ -72,5 +73,23 @@ describe.each(DIALECTS)('encryption at rest through the API on %s', (dialect) =>
     const ids = async (q: string) => ((await amina.get(`/api/v1/persons?q=${encodeURIComponent(q)}`)).json().items as Array<{ id: string }>).map((p) => p.id);
     expect(await ids('anunique')).toEqual([]);
     expect(await ids('nguyen hoaunique')).toEqual([personIds[1]]);
+  });
+
+  it('refuses a ciphertext moved to another person: a 500 that says nothing, logged by error code only', async () => {
+    const db = t.app.store.db;
+    const [a, b] = await Promise.all(personIds.slice(0, 2).map((id) => db.selectFrom('persons').select(['id', 'given_name']).where('id', '=', id).executeTakeFirstOrThrow()));
+    await db.updateTable('persons').set({ given_name: a!.given_name }).where('id', '=', b!.id).execute();
+    try {
+      const res = await amina.get(`/api/v1/persons/${b!.id}`);
+      expect(res.statusCode).toBe(500);
+      expect(res.json().error.code).toBe('internal');
+      expect(res.body).not.toContain('Zeynepunique');
+      const logged = logs.map((l) => JSON.parse(l) as { err?: { type?: string; code?: string } }).filter((l) => l.err?.type === 'FieldCipherError');
+      expect(logged.at(-1)?.err?.code).toBe('cipher.authentication_failed');
+      expect(logs.join('')).not.toContain('Zeynepunique');
+    } finally {
+      await db.updateTable('persons').set({ given_name: b!.given_name }).where('id', '=', b!.id).execute();
+    }
+    expect((await amina.get(`/api/v1/persons/${b!.id}`)).json().givenName).toBe('Nguyen');
   });
 });
