@@ -235,7 +235,8 @@ export async function prepareFieldEncryption(db: Kysely<Database>, cipher: Field
   const report = await rewriteEncryptedFields(db, cipher, 'seal', options);
   await inBatchTransaction(db, async (trx) => {
     await writeCanary(trx, cipher);
-    await trx.insertInto('deployment_meta').values({ key: SEALED_KEY, value: now }).execute();
+    // Two servers starting together may both seal (harmless: compare-and-set per row); the first mark stays.
+    await trx.insertInto('deployment_meta').values({ key: SEALED_KEY, value: now }).onConflict((oc) => oc.column('key').doNothing()).execute();
   });
   if (report.values > 0) await scrubFreedSpace(db);
   return report;
