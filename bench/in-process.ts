@@ -2,6 +2,8 @@ import { createCedarPolicyEngine, loadPolicySource } from '../src/platform/cedar
 import { join } from 'node:path';
 import type { UserActor } from '../src/domain/actor.js';
 import { getCase, openCase } from '../src/domain/cases/case.commands.js';
+import { createFieldCipher } from '../src/platform/field-cipher.js';
+import { newRingKey } from '../src/platform/key-ring.js';
 import { createIdGenerator, systemClock } from '../src/platform/system.js';
 import { uuidv7 } from '../src/shared/ids.js';
 import { openStore } from '../src/store/connect.js';
@@ -69,7 +71,9 @@ export async function measureCommands(
       purpose: 'case_management',
     };
     const ids = createIdGenerator(systemClock);
-    const deps = { uow: createUnitOfWork(store, systemClock, ids), clock: systemClock, ids, policy: createCedarPolicyEngine(loadPolicySource()) };
+    const key = newRingKey(new Date());
+    const cipher = createFieldCipher(() => ({ currentId: key.id, keys: [key] }));
+    const deps = { uow: createUnitOfWork(store, systemClock, ids, cipher), clock: systemClock, ids, policy: createCedarPolicyEngine(loadPolicySource()) };
     const caseIds: string[] = [];
     const create = async () => {
       const result = await openCase(deps, actor, { person: { givenName: 'Bench', familyName: 'Person', sex: 'unknown', isDateOfBirthEstimated: false } });

@@ -5,9 +5,12 @@ import type { UserActor } from '../src/domain/actor.js';
 import { chainAuditEvent } from '../src/domain/audit/audit.chain.js';
 import type { AuditEntryInput } from '../src/domain/audit/audit.schema.js';
 import { newCase } from '../src/domain/cases/case.rules.js';
-import { newPerson, normaliseName } from '../src/domain/persons/person.rules.js';
+import { newPerson } from '../src/domain/persons/person.rules.js';
+import { createFieldCipher } from '../src/platform/field-cipher.js';
+import { newRingKey } from '../src/platform/key-ring.js';
 import { uuidv7 } from '../src/shared/ids.js';
 import { openStore } from '../src/store/connect.js';
+import { encryptField, encryptNullable, nameTokenRows } from '../src/store/field-codec.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 
 /** Per-operation timings of a loop of one operation. */
@@ -67,7 +70,10 @@ function timeBatches(iterations: number, batchSize: number, maxMs: number, runBa
 
 export interface RawResults {
   readonly synchronous: 'FULL' | 'NORMAL';
-  /** Person row + audit row + case row + audit row in one IMMEDIATE transaction: what POST /cases writes. */
+  /**
+   * Person row (identity fields encrypted) + its name-token rows + audit row + case row + audit row in one IMMEDIATE
+   * transaction: what POST /cases writes.
+   */
   readonly create: OpStats;
   /** Case select + audit row in one IMMEDIATE transaction: what GET /cases/:id does. */
   readonly read: OpStats;
@@ -122,6 +128,9 @@ function runOperations(db: SQLite.Database, options: { iterations: number; maxMs
     purpose: 'case_management',
   };
 
+  const key = newRingKey(new Date());
+  const cipher = createFieldCipher(() => ({ currentId: key.id, keys: [key] }));
+  const insertToken = db.prepare('insert into person_name_tokens (person_id, key_id, token_hash) values (?, ?, ?)');
   const insertPerson = db.prepare(
     `insert into persons (id, organisation_id, given_name, family_name, name_search, sex, date_of_birth, is_date_of_birth_estimated,
        nationality, preferred_language, created_at, updated_at, version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -150,8 +159,10 @@ function runOperations(db: SQLite.Database, options: { iterations: number; maxMs
   const createCase = db.transaction((): string => {
     const at = now();
     const p = newPerson({ givenName: 'Bench', familyName: 'Person', sex: 'unknown', isDateOfBirthEstimated: false }, { id: uuidv7(), organisationId: orgId, registeredBy: null, now: at });
-    insertPerson.run(p.id, p.organisationId, p.givenName, p.familyName, normaliseName(p.givenName, p.familyName), p.sex, p.dateOfBirth,
+    insertPerson.run(p.id, p.organisationId, encryptField(cipher, 'persons', 'given_name', p.id, p.givenName),
+      encryptNullable(cipher, 'persons', 'family_name', p.id, p.familyName), '', p.sex, encryptNullable(cipher, 'persons', 'date_of_birth', p.id, p.dateOfBirth),
       p.isDateOfBirthEstimated ? 1 : 0, p.nationality, p.preferredLanguage, p.createdAt, p.updatedAt, p.version);
+    for (const t of nameTokenRows(cipher, p.id, p.givenName, p.familyName)) insertToken.run(t.person_id, t.key_id, t.token_hash);
     appendAudit({ action: 'person.create', recordType: 'person', recordId: p.id });
     const c = newCase({ id: uuidv7(), organisationId: orgId, personId: p.id, assignedUserId: userId, now: at });
     insertCase.run(c.id, c.organisationId, c.personId, c.status, c.assignedUserId, c.openedAt, c.closedAt, c.createdAt, c.updatedAt, c.version);

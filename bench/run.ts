@@ -112,9 +112,10 @@ async function main(): Promise<void> {
     const runtime = await prepareRuntime(repoRoot, buildDir, baseEnv);
     const dataDir = join(work, 'data');
     const sessionSecret = randomBytes(30).toString('base64url'); // 40 characters
+    const dataKey = randomBytes(32).toString('base64'); // production requires a data key (ADR 0005)
     const demo = await runChild([...runtime.nodeArgs, 'demo'], {
       cwd: runtime.cwd,
-      env: { ...baseEnv, OPENNRM_DATA_DIR: dataDir, NODE_ENV: 'development', OPENNRM_SESSION_SECRET: sessionSecret, LOG_LEVEL: 'warn' },
+      env: { ...baseEnv, OPENNRM_DATA_DIR: dataDir, NODE_ENV: 'development', OPENNRM_SESSION_SECRET: sessionSecret, OPENNRM_DATA_KEY: dataKey, LOG_LEVEL: 'warn' },
       timeoutMs: 60_000,
     });
     if (demo.code !== 0) throw new Error(`opennrm demo failed (${demo.code ?? demo.signal}):\n${demo.stderr}${demo.stdout}`);
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
         ...baseEnv,
         OPENNRM_DATA_DIR: dataDir,
         OPENNRM_SESSION_SECRET: sessionSecret,
+        OPENNRM_DATA_KEY: dataKey,
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: String(port),

@@ -9,6 +9,7 @@ import type { Organisation, OrganisationType } from '../src/domain/orgs/org.sche
 import { createUser } from '../src/domain/users/user.commands.js';
 import type { Role, User } from '../src/domain/users/user.schema.js';
 import { createLogger } from '../src/log/logger.js';
+import { randomDataKey } from './cipher.js';
 import { freshTarget, type DialectName } from './dialects.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -28,7 +29,8 @@ export interface TestApp {
  */
 export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}, options: { clock?: Clock; logs?: string[] } = {}): Promise<TestApp> {
   const { target, cleanup } = await freshTarget(dialect);
-  const config = loadConfig({ NODE_ENV: 'test', OPENNRM_SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', OPENNRM_TOTP_REQUIRED: 'off', ...env });
+  // A fresh data key per app, so no test writes a generated key ring into ./data.
+  const config = loadConfig({ NODE_ENV: 'test', OPENNRM_SESSION_SECRET: 'x'.repeat(40), OPENNRM_DATA_KEY: randomDataKey(), LOG_LEVEL: 'silent', OPENNRM_TOTP_REQUIRED: 'off', ...env });
   const logger = options.logs
     ? createLogger({ level: 'trace', destination: { write: (line: string) => void options.logs?.push(line) } })
     : createLogger({ level: 'silent' });

@@ -88,7 +88,7 @@ describe('opennrm CLI: demo codes and account security', () => {
     expect(real.code).toBe(1);
     expect(real.err).toContain('not a demo account');
     expect(real.out).toBe('');
-    const production = await run(['demo', 'code', 'demo.supervisor'], { NODE_ENV: 'production', OPENNRM_SESSION_SECRET: 'z'.repeat(40) });
+    const production = await run(['demo', 'code', 'demo.supervisor'], { NODE_ENV: 'production', OPENNRM_SESSION_SECRET: 'z'.repeat(40), OPENNRM_DATA_KEY: Buffer.alloc(32, 7).toString('base64') });
     expect(production.code).toBe(1);
     expect(production.err).toContain('never given in production');
     expect(production.out).toBe('');

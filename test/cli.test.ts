@@ -129,10 +129,11 @@ describe('opennrm CLI', () => {
     }
   });
 
-  it('never creates demo accounts in production and refuses to serve without a session secret', async () => {
+  it('never creates demo accounts in production and refuses to serve without a session secret or a data key', async () => {
     const saved = env;
     try {
-      env = { ...env, NODE_ENV: 'production', OPENNRM_SESSION_SECRET: 'y'.repeat(40) };
+      // The key ring that development generated in the data directory.
+      env = { ...env, NODE_ENV: 'production', OPENNRM_SESSION_SECRET: 'y'.repeat(40), OPENNRM_DATA_KEY_FILE: join(dir, 'data-key') };
       const demo = await run('demo');
       expect(demo.code).toBe(1);
       expect(demo.err).toContain('never created in production');
@@ -140,6 +141,11 @@ describe('opennrm CLI', () => {
       const serve = await run('serve');
       expect(serve.code).toBe(1);
       expect(serve.err).toContain('OPENNRM_SESSION_SECRET is required');
+      env = { OPENNRM_DATA_DIR: dir, LOG_LEVEL: 'silent', OPENNRM_SESSION_SECRET: 'y'.repeat(40) };
+      const keyless = await run('serve');
+      expect(keyless.code).toBe(1);
+      expect(keyless.err).toContain('OPENNRM_DATA_KEY_FILE');
+      expect(keyless.err).toContain('is required in production');
     } finally {
       env = saved;
     }

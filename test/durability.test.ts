@@ -4,6 +4,7 @@
  * talks to them over real HTTP, because an in-process server cannot be killed without killing the test.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SESSION_SECRET = 'durability-test-session-secret-0123456789abcdef';
+const DATA_KEY = randomBytes(32).toString('base64');
 const USERNAME = 'demo.caseworker';
 const PASSWORD = 'opennrm-demo-2026';
 const WRITERS = 8;
@@ -49,7 +51,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     env[key] = value;
   }
   if (!dataDir) throw new Error('data directory not prepared');
-  return { ...env, OPENNRM_DATA_DIR: dataDir, OPENNRM_SESSION_SECRET: SESSION_SECRET, LOG_LEVEL: 'warn', ...extra };
+  return { ...env, OPENNRM_DATA_DIR: dataDir, OPENNRM_SESSION_SECRET: SESSION_SECRET, OPENNRM_DATA_KEY: DATA_KEY, LOG_LEVEL: 'warn', ...extra };
 }
 
 function startChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv): Child {

@@ -1,3 +1,5 @@
+import { encryptField } from '../src/store/field-codec.js';
+import { testCipher } from './cipher.js';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import type { AccessGrant } from '../src/domain/grants/grant.schema.js';
 import { DIALECTS, freshTarget, type TestTarget } from './dialects.js';
 
 const policy = createCedarPolicyEngine(loadPolicySource());
+const cipher = testCipher();
 const now = '2026-11-28T12:00:00.000Z';
 
 interface World {
@@ -114,13 +117,13 @@ describe.each(DIALECTS)('policy list filters on %s', (dialect) => {
       await db.insertInto('users').values({ id: u.id, organisation_id: world.orgs[u.org]!.id, username: u.id, display_name: u.id, role: u.role, password_hash: 'x', is_disabled: 0, is_demo: 0, locked_until: null, password_changed_at: now, created_at: now }).execute();
     }
     for (const p of world.persons) {
-      await db.insertInto('persons').values({ id: p.id, organisation_id: world.orgs[p.org]!.id, given_name: 'X', family_name: null, name_search: 'x', sex: 'unknown', date_of_birth: null, is_date_of_birth_estimated: 0, nationality: null, preferred_language: null, created_by: p.registeredBy === null ? null : world.users[p.registeredBy]!.id, created_at: now, updated_at: now, version: 1 }).execute();
+      await db.insertInto('persons').values({ id: p.id, organisation_id: world.orgs[p.org]!.id, given_name: encryptField(cipher, 'persons', 'given_name', p.id, 'X'), family_name: null, name_search: 'x', sex: 'unknown', date_of_birth: null, is_date_of_birth_estimated: 0, nationality: null, preferred_language: null, created_by: p.registeredBy === null ? null : world.users[p.registeredBy]!.id, created_at: now, updated_at: now, version: 1 }).execute();
     }
     for (const c of world.cases) {
       const person = world.persons[c.person]!;
       await db.insertInto('cases').values({ id: c.id, organisation_id: world.orgs[person.org]!.id, person_id: person.id, status: 'open', assigned_user_id: c.assignee === null ? null : world.users[c.assignee]!.id, opened_at: now, closed_at: null, created_at: now, updated_at: now, version: 1 }).execute();
     }
-    const uow = createUnitOfWork(store, systemClock, createIdGenerator(systemClock));
+    const uow = createUnitOfWork(store, systemClock, createIdGenerator(systemClock), cipher);
     for (const g of world.grants) await uow.write(async (r) => ok(await r.grants.insert(g)));
   }
 
@@ -135,7 +138,7 @@ describe.each(DIALECTS)('policy list filters on %s', (dialect) => {
   }
 
   it('returns exactly the records the per-record decision allows, for every user of random deployments', async () => {
-    const uow = createUnitOfWork(store, systemClock, createIdGenerator(systemClock));
+    const uow = createUnitOfWork(store, systemClock, createIdGenerator(systemClock), cipher);
     await fc.assert(
       fc.asyncProperty(worldArb, async (world) => {
         await load(world);

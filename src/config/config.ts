@@ -14,6 +14,11 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   OPENNRM_SESSION_SECRET: z.string().min(32, 'OPENNRM_SESSION_SECRET must be at least 32 characters').optional(),
+  OPENNRM_DATA_KEY_FILE: z.string().min(1).optional(),
+  OPENNRM_DATA_KEY: z
+    .string()
+    .refine(isBase64Key, 'OPENNRM_DATA_KEY must be base64 of 32 random bytes')
+    .optional(),
   OPENNRM_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(8 * 60),
   OPENNRM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   OPENNRM_COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
@@ -27,6 +32,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** 32 bytes in base64 (standard or URL-safe). platform/key-ring.ts decodes it; config only checks the shape. */
+function isBase64Key(value: string): boolean {
+  const v = value.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(v)) return false;
+  return Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64').length === 32;
+}
+
 export interface Config {
   readonly mode: Mode;
   readonly port: number;
@@ -35,6 +47,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Undefined only outside production; main.ts then derives one kept in the data directory. */
   readonly sessionSecret: string | undefined;
+  /** Key ring file of the data key (ADR 0005); with neither this nor dataKey, development generates one. */
+  readonly dataKeyFile: string | undefined;
+  /** A single data key, base64 of 32 bytes; added to the file's ring when both are set. */
+  readonly dataKey: string | undefined;
   readonly sessionTtlMinutes: number;
   readonly sessionIdleMinutes: number;
   readonly cookieSecure: boolean;
@@ -67,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
   if (mode === 'production' && e.OPENNRM_TOTP_REQUIRED === 'off') {
     throw new ConfigError('OPENNRM_TOTP_REQUIRED=off is refused in production: it is for development and tests only');
   }
+  if (mode === 'production' && !e.OPENNRM_DATA_KEY_FILE && !e.OPENNRM_DATA_KEY) {
+    throw new ConfigError(
+      'OPENNRM_DATA_KEY_FILE (a key ring file, see `opennrm keys generate`) or OPENNRM_DATA_KEY (base64 of 32 random bytes) ' +
+        'is required in production: identity fields are encrypted with it',
+    );
+  }
   return Object.freeze({
     mode,
     port: e.PORT,
@@ -74,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
     dataDir: e.OPENNRM_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     sessionSecret: e.OPENNRM_SESSION_SECRET,
+    dataKeyFile: e.OPENNRM_DATA_KEY_FILE,
+    dataKey: e.OPENNRM_DATA_KEY,
     sessionTtlMinutes: e.OPENNRM_SESSION_TTL_MINUTES,
     sessionIdleMinutes: e.OPENNRM_SESSION_IDLE_MINUTES,
     cookieSecure: e.OPENNRM_COOKIE_SECURE === 'auto' ? mode === 'production' : e.OPENNRM_COOKIE_SECURE === 'true',

@@ -113,7 +113,10 @@ export interface CaseListFilter {
   readonly status?: CaseStatus | undefined;
   readonly assignedUserId?: string | null | undefined;
   readonly personId?: string | undefined;
-  /** Normalised name fragment (see normaliseName). */
+  /**
+   * Normalised name (see normaliseName): matches people having every one of its space-separated words exactly
+   * (blind-index lookups: no substrings). A query with no words matches nobody.
+   */
   readonly nameQuery?: string | undefined;
   readonly limit: number;
   readonly cursor?: string | undefined;
@@ -201,6 +204,39 @@ export interface UnitOfWork {
   write<T>(work: (repos: Repos) => Promise<Result<T, ErrorCode>>): Promise<Result<T, ErrorCode>>;
   /** Runs `work` without taking the write lock. For reads that append nothing (authentication). */
   read<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+}
+
+/** A keyed hash for exact lookups, and the key it was made under (so a rotation can tell what to recompute). */
+export interface BlindIndex {
+  readonly keyId: string;
+  readonly hash: string;
+}
+
+/**
+ * Encryption at rest of identity fields and free-text notes, and keyed blind indexes for exact lookups (ADR 0005).
+ * The store encrypts on write and decrypts on read: the domain never sees ciphertext. `context` names the table,
+ * column and row a value belongs to and is authenticated with it, so a ciphertext moved elsewhere fails to decrypt.
+ * Failures (unknown key, tampered value) throw: they are infrastructure faults, not expected outcomes.
+ */
+export interface FieldCipher {
+  /** The key new values are encrypted and indexed under. */
+  readonly currentKeyId: string;
+  /** Every key id the cipher can decrypt with, current first. */
+  readonly keyIds: readonly string[];
+  /** What every ciphertext under the current key starts with: lets a query find values under older keys. */
+  readonly currentPrefix: string;
+  encrypt(plaintext: string, context: string): string;
+  decrypt(ciphertext: string, context: string): string;
+  /** True when `value` has the ciphertext format (it may still fail to decrypt). */
+  isCiphertext(value: string): boolean;
+  /** The key id a ciphertext names, or undefined for anything that is not one. */
+  keyIdOf(value: string): string | undefined;
+  /** True when a ciphertext is under another key than the current one. */
+  needsRotation(ciphertext: string): boolean;
+  /** The blind index of `value` under the current key; `purpose` separates indexes of different fields. */
+  blindIndex(value: string, purpose: string): BlindIndex;
+  /** The hashes of `value` under every key of the ring: what a lookup matches while a rotation is under way. */
+  blindIndexCandidates(value: string, purpose: string): readonly string[];
 }
 
 export interface Clock {

@@ -6,7 +6,6 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { serializeError } from '../log/logger.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { requireSession } from './auth.hook.js';
@@ -114,7 +113,8 @@ export async function buildServer(ctx: HttpContext, options: ServerOptions): Pro
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { code, details } = classify(error);
-    if (code === 'internal') request.log.error({ err: serializeError(error) }, 'unexpected error');
+    // The logger's own `err` serializer (log/logger.ts) keeps type, code and stack frames, never the message.
+    if (code === 'internal') request.log.error({ err: error }, 'unexpected error');
     return sendProblem(reply, code, details);
   });
   app.setNotFoundHandler((_request, reply) => sendProblem(reply, 'route.not_found'));

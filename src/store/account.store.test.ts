@@ -1,3 +1,4 @@
+import { testCipher } from '../../test/cipher.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshTarget, type TestTarget } from '../../test/dialects.js';
 import { createIdGenerator, systemClock } from '../platform/system.js';
@@ -12,7 +13,7 @@ describe.each(DIALECTS)('account-security storage on %s', (dialect) => {
   let target: TestTarget;
   let store: Store;
   const ids = createIdGenerator(systemClock);
-  const uow = () => createUnitOfWork(store, systemClock, ids);
+  const uow = () => createUnitOfWork(store, systemClock, ids, testCipher());
   const userId = ids.next();
 
   beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { CaseRepo } from '../domain/ports.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { CaseRepo, FieldCipher, NoteRepo } from '../domain/ports.js';
 import type { Case, CaseNote, CaseStatus } from '../domain/cases/case.schema.js';
 import type { CaseRow, Database } from './database.js';
-import { containsPattern } from './dialect/dialect.js';
 import { caseGrantAttributes } from './grant.store.js';
+import { decryptField, decryptNullable, encryptField, nameQueryCandidates, peopleWithToken } from './field-codec.js';
 import { toPage } from './paging.js';
 import { equalsColumn, holderAttributes, optionalColumn, scopeToSql, type AttributeMap } from './scope-sql.js';
 
@@ -32,7 +32,8 @@ function caseAttributes(now: string): AttributeMap {
   };
 }
 
-export function caseRepo(db: Kysely<Database>): CaseRepo {
+/** Cases; their lists show the person's name, decrypted here, and search it by word (blind index). */
+export function caseRepo(db: Kysely<Database>, cipher: FieldCipher): CaseRepo {
   return {
     async insert(c) {
       await db
@@ -87,23 +88,32 @@ export function caseRepo(db: Kysely<Database>): CaseRepo {
       if (f.assignedUserId === null) q = q.where('c.assigned_user_id', 'is', null);
       else if (f.assignedUserId !== undefined) q = q.where('c.assigned_user_id', '=', f.assignedUserId);
       if (f.personId) q = q.where('c.person_id', '=', f.personId);
-      if (f.nameQuery) q = q.where(sql<boolean>`p.name_search like ${containsPattern(f.nameQuery)} escape '\\'`);
+      if (f.nameQuery !== undefined) {
+        const words = nameQueryCandidates(cipher, f.nameQuery);
+        if (words.length === 0) return { items: [], nextCursor: null };
+        for (const candidates of words) q = q.where('c.person_id', 'in', peopleWithToken(db, candidates));
+      }
       if (f.cursor) q = q.where('c.id', '<', f.cursor);
       const rows = await q.execute();
       return toPage(rows, f.limit, (row) => ({
         ...toCase(row),
-        person: { id: row.person_id, givenName: row.given_name, familyName: row.family_name },
+        person: {
+          id: row.person_id,
+          givenName: decryptField(cipher, 'persons', 'given_name', row.person_id, row.given_name),
+          familyName: decryptNullable(cipher, 'persons', 'family_name', row.person_id, row.family_name),
+        },
       }));
     },
   };
 }
 
-export function noteRepo(db: Kysely<Database>): import('../domain/ports.js').NoteRepo {
+/** Case notes: free text about a person, so the body is encrypted. */
+export function noteRepo(db: Kysely<Database>, cipher: FieldCipher): NoteRepo {
   return {
     async insert(n: CaseNote) {
       await db
         .insertInto('case_notes')
-        .values({ id: n.id, case_id: n.caseId, author_user_id: n.authorUserId, body: n.body, created_at: n.createdAt })
+        .values({ id: n.id, case_id: n.caseId, author_user_id: n.authorUserId, body: encryptField(cipher, 'case_notes', 'body', n.id, n.body), created_at: n.createdAt })
         .execute();
     },
     async listForCase(caseId, { limit, cursor }) {
@@ -113,7 +123,7 @@ export function noteRepo(db: Kysely<Database>): import('../domain/ports.js').Not
         id: r.id,
         caseId: r.case_id,
         authorUserId: r.author_user_id,
-        body: r.body,
+        body: decryptField(cipher, 'case_notes', 'body', r.id, r.body),
         createdAt: r.created_at,
       }));
     },

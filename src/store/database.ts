@@ -9,6 +9,7 @@ export interface Database {
   users: UserRow;
   sessions: SessionRow;
   persons: PersonRow;
+  person_name_tokens: PersonNameTokenRow;
   cases: CaseRow;
   case_notes: CaseNoteRow;
   audit_events: AuditEventRow;
@@ -106,11 +107,13 @@ export interface SessionRow {
   assurance: string;
 }
 
+/** given_name, family_name and date_of_birth hold ciphertext (field-codec.ts); sex and nationality stay clear. */
 export interface PersonRow {
   id: string;
   organisation_id: string;
   given_name: string;
   family_name: string | null;
+  /** Held the clear normalised name before field encryption; now always '' and never read (migrations add, never drop). */
   name_search: string;
   sex: string;
   date_of_birth: string | null;
@@ -121,6 +124,13 @@ export interface PersonRow {
   created_at: string;
   updated_at: string;
   version: number;
+}
+
+/** One word of a person's normalised name, as a keyed blind index under `key_id` (ADR 0005). */
+export interface PersonNameTokenRow {
+  person_id: string;
+  key_id: string;
+  token_hash: string;
 }
 
 export interface CaseRow {
@@ -140,6 +150,7 @@ export interface CaseNoteRow {
   id: string;
   case_id: string;
   author_user_id: string | null;
+  /** Ciphertext. */
   body: string;
   created_at: string;
 }

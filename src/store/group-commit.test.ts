@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_ALL } from '../domain/policy/scope.js';
+import { testCipher } from '../../test/cipher.js';
 import { freshTarget, type TestTarget } from '../../test/dialects.js';
 import type { Actor } from '../domain/actor.js';
 import type { Repos } from '../domain/ports.js';
@@ -35,7 +36,7 @@ describe('SQLite group commit', () => {
   };
 
   it('commits the works of one batch independently: a failed or throwing work is undone alone', async () => {
-    const uow = createUnitOfWork(store, systemClock, ids);
+    const uow = createUnitOfWork(store, systemClock, ids, testCipher());
     const results = await Promise.allSettled([
       uow.write(insertOrg('kept-1')),
       uow.write(async (r) => {
@@ -60,7 +61,7 @@ describe('SQLite group commit', () => {
   });
 
   it('keeps every acknowledged write and a whole audit chain under many concurrent writers', async () => {
-    const uow = createUnitOfWork(store, systemClock, ids);
+    const uow = createUnitOfWork(store, systemClock, ids, testCipher());
     const names = Array.from({ length: 600 }, (_, i) => `bulk-${i}`);
     const results = await Promise.all(names.map((n) => uow.write(insertOrg(n))));
     expect(results.every((r) => r.ok)).toBe(true);

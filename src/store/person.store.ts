@@ -1,21 +1,29 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { PersonRepo } from '../domain/ports.js';
-import { normaliseName } from '../domain/persons/person.rules.js';
+import type { FieldCipher, PersonRepo } from '../domain/ports.js';
 import type { Person } from '../domain/persons/person.schema.js';
 import type { Database, PersonRow } from './database.js';
-import { containsPattern } from './dialect/dialect.js';
 import { personGrantAttributes } from './grant.store.js';
+import {
+  decryptField,
+  decryptNullable,
+  encryptField,
+  encryptNullable,
+  nameQueryCandidates,
+  nameTokenRows,
+  peopleWithToken,
+  writeNameTokens,
+} from './field-codec.js';
 import { toPage } from './paging.js';
 import { equalsColumn, holderAttributes, optionalColumn, scopeToSql, type AttributeMap } from './scope-sql.js';
 
-function toPerson(row: Selectable<PersonRow>): Person {
+function toPerson(row: Selectable<PersonRow>, cipher: FieldCipher): Person {
   return {
     id: row.id,
     organisationId: row.organisation_id,
-    givenName: row.given_name,
-    familyName: row.family_name,
+    givenName: decryptField(cipher, 'persons', 'given_name', row.id, row.given_name),
+    familyName: decryptNullable(cipher, 'persons', 'family_name', row.id, row.family_name),
     sex: row.sex as Person['sex'],
-    dateOfBirth: row.date_of_birth,
+    dateOfBirth: decryptNullable(cipher, 'persons', 'date_of_birth', row.id, row.date_of_birth),
     isDateOfBirthEstimated: row.is_date_of_birth_estimated === 1,
     nationality: row.nationality,
     preferredLanguage: row.preferred_language,
@@ -26,16 +34,16 @@ function toPerson(row: Selectable<PersonRow>): Person {
   };
 }
 
-function toRow(p: Person): Selectable<PersonRow> {
+function toRow(p: Person, cipher: FieldCipher): Selectable<PersonRow> {
   return {
     id: p.id,
     organisation_id: p.organisationId,
-    given_name: p.givenName,
-    family_name: p.familyName,
-    // TODO(#3): identity fields are encrypted at rest and exact search moves to keyed blind indexes.
-    name_search: normaliseName(p.givenName, p.familyName),
+    given_name: encryptField(cipher, 'persons', 'given_name', p.id, p.givenName),
+    family_name: encryptNullable(cipher, 'persons', 'family_name', p.id, p.familyName),
+    // Superseded by person_name_tokens (ADR 0005); kept empty because migrations never drop columns.
+    name_search: '',
     sex: p.sex,
-    date_of_birth: p.dateOfBirth,
+    date_of_birth: encryptNullable(cipher, 'persons', 'date_of_birth', p.id, p.dateOfBirth),
     is_date_of_birth_estimated: p.isDateOfBirthEstimated ? 1 : 0,
     nationality: p.nationality,
     preferred_language: p.preferredLanguage,
@@ -60,7 +68,8 @@ function personAttributes(now: string): AttributeMap {
   };
 }
 
-export function personRepo(db: Kysely<Database>): PersonRepo {
+/** People. Identity fields are encrypted here on write and decrypted on read; the name is searchable by word. */
+export function personRepo(db: Kysely<Database>, cipher: FieldCipher): PersonRepo {
   return {
     async assigneesOf(personId) {
       const rows = await db
@@ -73,21 +82,24 @@ export function personRepo(db: Kysely<Database>): PersonRepo {
       return rows.map((r) => r.assigned_user_id as string);
     },
     async insert(person) {
-      await db.insertInto('persons').values(toRow(person)).execute();
+      await db.insertInto('persons').values(toRow(person, cipher)).execute();
+      await writeNameTokens(db, person.id, nameTokenRows(cipher, person.id, person.givenName, person.familyName), true);
     },
     async findById(id) {
       const row = await db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toPerson(row);
+      return row && toPerson(row, cipher);
     },
     async update(person, expectedVersion) {
-      const { id: _id, organisation_id: _org, created_at: _c, created_by: _b, ...changes } = toRow(person);
+      const { id: _id, organisation_id: _org, created_at: _c, created_by: _b, ...changes } = toRow(person, cipher);
       const result = await db
         .updateTable('persons')
         .set(changes)
         .where('id', '=', person.id)
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await writeNameTokens(db, person.id, nameTokenRows(cipher, person.id, person.givenName, person.familyName));
+      return true;
     },
     async list({ scope, now, nameQuery, limit, cursor }) {
       let q = db
@@ -96,9 +108,13 @@ export function personRepo(db: Kysely<Database>): PersonRepo {
         .where(scopeToSql(scope, personAttributes(now)))
         .orderBy('id', 'desc')
         .limit(limit + 1);
-      if (nameQuery) q = q.where(sql<boolean>`name_search like ${containsPattern(nameQuery)} escape '\\'`);
+      if (nameQuery !== undefined) {
+        const words = nameQueryCandidates(cipher, nameQuery);
+        if (words.length === 0) return { items: [], nextCursor: null };
+        for (const candidates of words) q = q.where('id', 'in', peopleWithToken(db, candidates));
+      }
       if (cursor) q = q.where('id', '<', cursor);
-      return toPage(await q.execute(), limit, toPerson);
+      return toPage(await q.execute(), limit, (row) => toPerson(row, cipher));
     },
   };
 }

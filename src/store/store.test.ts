@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_ALL } from '../domain/policy/scope.js';
+import { testCipher } from '../../test/cipher.js';
 import { DIALECTS, freshTarget, type TestTarget } from '../../test/dialects.js';
 import type { Actor } from '../domain/actor.js';
 import { err, ok } from '../shared/result.js';
@@ -18,7 +19,8 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
   let target: TestTarget;
   let store: Store;
   const ids = createIdGenerator(systemClock);
-  const uow = () => createUnitOfWork(store, systemClock, ids);
+  const cipher = testCipher();
+  const uow = () => createUnitOfWork(store, systemClock, ids, cipher);
 
   beforeAll(async () => {
     target = await freshTarget(dialect);
@@ -59,12 +61,15 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     expect(read.cases.items[0]?.person.familyName).toBe('Ramírez');
   });
 
-  it('treats LIKE wildcards in a name search as plain characters', async () => {
-    const page = await uow().read(async (r) => {
-      const org = (await r.organisations.findByName('Shelter A'))!;
-      return r.persons.list({ scope: { op: 'eq', attr: 'organisation', value: org.id }, now, nameQuery: '%', limit: 10 });
-    });
-    expect(page.items).toEqual([]);
+  it('searches names by whole words only: no substrings, no wildcards, every word must match', async () => {
+    const search = (nameQuery: string) =>
+      uow().read(async (r) => {
+        const org = (await r.organisations.findByName('Shelter A'))!;
+        return (await r.persons.list({ scope: { op: 'eq', attr: 'organisation', value: org.id }, now, nameQuery, limit: 10 })).items.map((p) => p.id);
+      });
+    expect(await search('ramirez')).toEqual(['p-1']);
+    expect(await search('ramirez maria')).toEqual(['p-1']);
+    for (const miss of ['%', 'ram', 'ramirez pedro', '']) expect(await search(miss), miss).toEqual([]);
   });
 
   it('rolls back every write of a command that returns an error, and of one that throws', async () => {

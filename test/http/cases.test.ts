@@ -129,6 +129,9 @@ describe.each(DIALECTS)('people and cases on %s', (dialect) => {
     await openCase(amina, 'Maria', 'Other');
     const found = (await amina.get(`/api/v1/cases?q=${encodeURIComponent('jose RAMIREZ')}`)).json();
     expect(found.items.map((c: { id: string }) => c.id)).toEqual([a.id]);
+    // Every word must match, and whole words only.
+    expect((await amina.get(`/api/v1/cases?q=${encodeURIComponent('maria other')}`)).json().items).toHaveLength(1);
+    expect((await amina.get(`/api/v1/cases?q=${encodeURIComponent('ramir')}`)).json().items).toEqual([]);
     expect(found.items[0].person).toMatchObject({ givenName: 'María José', familyName: 'Ramírez' });
     const unassigned = (await amina.get('/api/v1/cases?assignedTo=none')).json();
     expect(unassigned.items.every((c: { assignedUserId: string | null }) => c.assignedUserId === null)).toBe(true);
@@ -149,10 +152,12 @@ describe.each(DIALECTS)('people and cases on %s', (dialect) => {
     expect([...all].sort().reverse()).toEqual(all);
   });
 
-  it('searches people by part of the name', async () => {
+  it('searches people by whole words of the name (blind index: no partial words)', async () => {
     await amina.send('POST', '/api/v1/persons', { givenName: 'Nguyen', familyName: 'Van An' });
     const res = (await amina.get('/api/v1/persons?q=van')).json();
     expect(res.items.map((p: { familyName: string }) => p.familyName)).toContain('Van An');
+    expect((await amina.get('/api/v1/persons?q=an%20NGUYEN')).json().items.map((p: { familyName: string }) => p.familyName)).toContain('Van An');
+    expect((await amina.get('/api/v1/persons?q=nguy')).json().items).toEqual([]);
     expect((await otherOrg.get('/api/v1/persons?q=van')).json().items).toEqual([]);
   });
 });

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { z } from 'zod';
-import { openStore, storeTargetFor } from '../../store/connect.js';
-import { migrateToLatest } from '../../store/migrate.js';
 import { createOrganisation, listOrganisations } from '../../domain/orgs/org.commands.js';
 import { ORGANISATION_TYPES, organisationCreateSchema } from '../../domain/orgs/org.schema.js';
 import { createUser, disableUser, listUsers } from '../../domain/users/user.commands.js';
@@ -54,16 +52,14 @@ const oneOf = (values: readonly string[]) => (value: string) => {
 export function registerAdminCommands(program: Command, ctx: CliContext): void {
   program
     .command('migrate')
-    .description('Apply pending database migrations (they also run at start-up)')
+    .description('Apply pending database migrations, then encrypt identity fields still in plaintext (both also run at start-up)')
     .action(async () => {
       const config = configFor(ctx);
-      const store = openStore(storeTargetFor(config));
-      try {
-        const report = await migrateToLatest(store.db);
-        ctx.io.out(report.applied.length ? `applied: ${report.applied.join(', ')}` : `up to date (${report.total} migrations)`);
-      } finally {
-        await store.close();
-      }
+      await withApp(config, quietLogger(config), async (app) => {
+        const { migrations, sealed } = app.startup;
+        ctx.io.out(migrations.applied.length ? `applied: ${migrations.applied.join(', ')}` : `up to date (${migrations.total} migrations)`);
+        if (sealed && sealed.values > 0) ctx.io.out(`encrypted ${sealed.values} plaintext values of ${sealed.persons} people and ${sealed.notes} notes`);
+      });
     });
 
   const orgs = program.command('orgs').description('Organisations');

@@ -33,7 +33,7 @@ export const caseListQuerySchema = z.strictObject({
   status: caseStatusSchema.optional(),
   assignedTo: z.union([uuidSchema, z.literal('me'), z.literal('none')]).optional(),
   personId: uuidSchema.optional(),
-  q: z.string().trim().min(1).max(100).optional().describe('part of the person name'),
+  q: z.string().trim().min(1).max(100).optional().describe('words of the person name: all must match, whole words, case and accents ignored'),
   ...pageQueryShape(25),
 });
 export type CaseListQuery = z.infer<typeof caseListQuerySchema>;

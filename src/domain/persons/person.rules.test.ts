@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseName } from './person.rules.js';
+import { nameTokens, normaliseName } from './person.rules.js';
 import { partialDateSchema, personInputSchema } from './person.schema.js';
 
 describe('normaliseName', () => {
@@ -12,6 +12,14 @@ describe('normaliseName', () => {
   it('keeps non-Latin letters (transliteration is the linkage module’s job)', () => {
     expect(normaliseName('محمد', 'Ali')).toBe('محمد ali');
     expect(normaliseName('ሰላም')).toBe('ሰላም');
+  });
+});
+
+describe('nameTokens', () => {
+  it('splits a normalised name into distinct words', () => {
+    expect(nameTokens(normaliseName('María José', 'Ramírez'))).toEqual(['maria', 'jose', 'ramirez']);
+    expect(nameTokens(normaliseName('Maria', 'MARIA'))).toEqual(['maria']);
+    expect(nameTokens(normaliseName('!!!'))).toEqual([]);
   });
 });
 

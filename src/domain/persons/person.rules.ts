@@ -15,6 +15,14 @@ export function normaliseName(...parts: ReadonlyArray<string | null | undefined>
     .trim();
 }
 
+/**
+ * The words of a normalised name, each once: what the name's blind index holds and what a name query must match,
+ * all of them, exactly. `nameTokens(normaliseName('María José', 'Ramírez'))` is `['maria', 'jose', 'ramirez']`.
+ */
+export function nameTokens(normalised: string): string[] {
+  return [...new Set(normalised.split(' ').filter((t) => t.length > 0))];
+}
+
 export function newPerson(
   input: PersonInput,
   meta: { id: string; organisationId: string; registeredBy: string | null; now: string },

@@ -51,7 +51,7 @@ export const personPatchSchema = z
 export type PersonPatch = z.infer<typeof personPatchSchema>;
 
 export const personListQuerySchema = z.strictObject({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z.string().trim().min(1).max(100).optional().describe('words of the name: all must match, whole words, case and accents ignored'),
   ...pageQueryShape(25),
 });
 export type PersonListQuery = z.infer<typeof personListQuerySchema>;

@@ -67,5 +67,15 @@ export function simplifyScope(expr: ScopeExpr): ScopeExpr {
     args.push(a);
   }
   if (args.length === 0) return { op: 'const', value: !absorbing };
-  return args.length === 1 ? (args[0] as ScopeExpr) : { op: expr.op, args };
+  const kept = expr.op === 'or' ? absorb(args) : args;
+  return kept.length === 1 ? (kept[0] as ScopeExpr) : { op: expr.op, args: kept };
+}
+
+/**
+ * Absorption, `A or (A and B)` = `A`: a supervisor's scope "own organisation, or own organisation with emergency
+ * access" becomes "own organisation", which the database answers from an index instead of a scan.
+ */
+function absorb(args: readonly ScopeExpr[]): ScopeExpr[] {
+  const keys = args.map((a) => JSON.stringify(a));
+  return args.filter((a) => a.op !== 'and' || !a.args.some((inner) => keys.includes(JSON.stringify(inner))));
 }

@@ -41,8 +41,3 @@ export async function forbidUpdatesAndDeletes(db: Kysely<any>, table: string): P
 export async function lockAuditChain(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(727071)`.execute(db);
 }
-
-/** LIKE pattern for a substring, with the wildcards of the input escaped. */
-export function containsPattern(fragment: string): string {
-  return `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
