@@ -56,7 +56,7 @@ export interface UserRepo {
 
 /** A user's TOTP set-up. `secret` without `enabledAt` is an enrolment waiting for its first code. */
 export interface TotpState {
-  // TODO(#3): seal with the field cipher when field encryption lands
+  // Sealed with the field cipher in the database (user.store.ts); plain base32 here.
   readonly secret: string | null;
   readonly enabledAt: string | null;
   /** The last time step whose code was accepted: codes of that step or earlier are replays. */

@@ -89,7 +89,7 @@ export interface UserRow {
   locked_until: string | null;
   password_changed_at: string;
   created_at: string;
-  // TODO(#3): seal with the field cipher when field encryption lands
+  // Sealed with the field cipher in the database (user.store.ts); plain base32 here.
   totp_secret: string | null;
   totp_enabled_at: string | null;
   totp_last_step: number | null;

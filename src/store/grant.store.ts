@@ -1,11 +1,16 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccessGrant } from '../domain/grants/grant.schema.js';
-import type { GrantRepo, NotificationRepo } from '../domain/ports.js';
+import type { FieldCipher, GrantRepo, NotificationRepo } from '../domain/ports.js';
+import { decryptNullable, encryptField, encryptNullable } from './field-codec.js';
 import type { AccessGrantRow, Database } from './database.js';
 import { toPage } from './paging.js';
 import type { AttributeSql } from './scope-sql.js';
 
-function toGrant(r: Selectable<AccessGrantRow>): AccessGrant {
+/** Free text on a grant (a child's views, an emergency's reason, a revocation's reason) is sealed like notes. */
+const open = (cipher: FieldCipher, r: Selectable<AccessGrantRow>, column: 'child_views' | 'reason' | 'revocation_reason') =>
+  decryptNullable(cipher, 'access_grants', column, r.id, r[column]);
+
+function toGrant(r: Selectable<AccessGrantRow>, cipher: FieldCipher): AccessGrant {
   return {
     id: r.id,
     caseId: r.case_id,
@@ -18,8 +23,8 @@ function toGrant(r: Selectable<AccessGrantRow>): AccessGrant {
     consentGivenBy: r.consent_given_by,
     explainedInLanguage: r.explained_in_language,
     isInterpreterUsed: r.is_interpreter_used === null ? null : r.is_interpreter_used === 1,
-    childViews: r.child_views,
-    reason: r.reason,
+    childViews: open(cipher, r, 'child_views'),
+    reason: open(cipher, r, 'reason'),
     durationMinutes: r.duration_minutes,
     createdBy: r.created_by,
     createdAt: r.created_at,
@@ -28,11 +33,12 @@ function toGrant(r: Selectable<AccessGrantRow>): AccessGrant {
     expiresAt: r.expires_at,
     revokedAt: r.revoked_at,
     revokedBy: r.revoked_by,
-    revocationReason: r.revocation_reason,
+    revocationReason: open(cipher, r, 'revocation_reason'),
   };
 }
 
-export function grantRepo(db: Kysely<Database>): GrantRepo {
+export function grantRepo(db: Kysely<Database>, cipher: FieldCipher): GrantRepo {
+  const toGrantOf = (r: Selectable<AccessGrantRow>) => toGrant(r, cipher);
   return {
     async insert(g) {
       await db
@@ -49,8 +55,8 @@ export function grantRepo(db: Kysely<Database>): GrantRepo {
           consent_given_by: g.consentGivenBy,
           explained_in_language: g.explainedInLanguage,
           is_interpreter_used: g.isInterpreterUsed === null ? null : g.isInterpreterUsed ? 1 : 0,
-          child_views: g.childViews,
-          reason: g.reason,
+          child_views: encryptNullable(cipher, 'access_grants', 'child_views', g.id, g.childViews),
+          reason: encryptNullable(cipher, 'access_grants', 'reason', g.id, g.reason),
           duration_minutes: g.durationMinutes,
           created_by: g.createdBy,
           created_at: g.createdAt,
@@ -59,16 +65,16 @@ export function grantRepo(db: Kysely<Database>): GrantRepo {
           expires_at: g.expiresAt,
           revoked_at: g.revokedAt,
           revoked_by: g.revokedBy,
-          revocation_reason: g.revocationReason,
+          revocation_reason: encryptNullable(cipher, 'access_grants', 'revocation_reason', g.id, g.revocationReason),
         })
         .execute();
     },
     async findById(id) {
       const row = await db.selectFrom('access_grants').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toGrant(row);
+      return row && toGrantOf(row);
     },
     async listForCase(caseId) {
-      return (await db.selectFrom('access_grants').selectAll().where('case_id', '=', caseId).orderBy('id', 'desc').execute()).map(toGrant);
+      return (await db.selectFrom('access_grants').selectAll().where('case_id', '=', caseId).orderBy('id', 'desc').execute()).map(toGrantOf);
     },
     async listForPerson(personId) {
       const rows = await db
@@ -77,7 +83,7 @@ export function grantRepo(db: Kysely<Database>): GrantRepo {
         .selectAll('g')
         .where('c.person_id', '=', personId)
         .execute();
-      return rows.map(toGrant);
+      return rows.map(toGrantOf);
     },
     async approve(id, by, at, expiresAt) {
       await db.updateTable('access_grants').set({ approved_by: by, approved_at: at, expires_at: expiresAt }).where('id', '=', id).execute();
@@ -85,7 +91,7 @@ export function grantRepo(db: Kysely<Database>): GrantRepo {
     async revoke(id, by, at, reason) {
       await db
         .updateTable('access_grants')
-        .set({ revoked_by: by, revoked_at: at, revocation_reason: reason })
+        .set({ revoked_by: by, revoked_at: at, revocation_reason: encryptField(cipher, 'access_grants', 'revocation_reason', id, reason) })
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .execute();
@@ -93,7 +99,7 @@ export function grantRepo(db: Kysely<Database>): GrantRepo {
     async listBreakGlass({ limit, cursor }) {
       let q = db.selectFrom('access_grants').selectAll().where('kind', '=', 'break_glass').orderBy('id', 'desc').limit(limit + 1);
       if (cursor) q = q.where('id', '<', cursor);
-      return toPage(await q.execute(), limit, toGrant);
+      return toPage(await q.execute(), limit, toGrantOf);
     },
   };
 }

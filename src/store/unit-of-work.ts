@@ -18,14 +18,14 @@ import { userRepo } from './user.store.js';
 function reposFor(db: Kysely<Database>, clock: Clock, ids: IdGenerator, cipher: FieldCipher): Repos {
   return {
     organisations: organisationRepo(db),
-    users: userRepo(db),
+    users: userRepo(db, cipher),
     sessions: sessionRepo(db),
     persons: personRepo(db, cipher),
     cases: caseRepo(db, cipher),
     notes: noteRepo(db, cipher),
     audit: auditRepo(db, clock, ids),
     meta: metaRepo(db),
-    grants: grantRepo(db),
+    grants: grantRepo(db, cipher),
     notifications: notificationRepo(db),
     anonymousReports: anonymousReportRepo(db),
   };

@@ -4,6 +4,8 @@ import type { Role, User, UserCredentials } from '../domain/users/user.schema.js
 import type { Database, UserRow } from './database.js';
 import { toPage } from './paging.js';
 import { equalsColumn, holderAttributes, scopeToSql } from './scope-sql.js';
+import type { FieldCipher } from '../domain/ports.js';
+import { decryptField, encryptField } from './field-codec.js';
 
 const PUBLIC_COLUMNS = ['id', 'organisation_id', 'username', 'display_name', 'role', 'is_disabled', 'is_demo', 'created_at'] as const;
 
@@ -24,7 +26,16 @@ function toCredentials(row: Selectable<UserRow>): UserCredentials {
   return { ...toUser(row), passwordHash: row.password_hash, failedLogins: row.failed_logins, lockedUntil: row.locked_until };
 }
 
-export function userRepo(db: Kysely<Database>): UserRepo {
+/**
+ * TOTP secrets are sealed with the field cipher (bound to the user's row). A value in clear can only come from a
+ * development database made before sealing; it is read as is and sealed at its next write.
+ */
+function openTotpSecret(cipher: FieldCipher, id: string, value: string | null): string | null {
+  if (value === null || !cipher.isCiphertext(value)) return value;
+  return decryptField(cipher, 'users', 'totp_secret', id, value);
+}
+
+export function userRepo(db: Kysely<Database>, cipher: FieldCipher): UserRepo {
   return {
     async insert(user) {
       await db
@@ -94,10 +105,10 @@ export function userRepo(db: Kysely<Database>): UserRepo {
         .select(['totp_secret', 'totp_enabled_at', 'totp_last_step'])
         .where('id', '=', id)
         .executeTakeFirst();
-      return row && { secret: row.totp_secret, enabledAt: row.totp_enabled_at, lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step) };
+      return row && { secret: openTotpSecret(cipher, id, row.totp_secret), enabledAt: row.totp_enabled_at, lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step) };
     },
     async setTotpPending(id, secret) {
-      await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: null, totp_last_step: null }).where('id', '=', id).execute();
+      await db.updateTable('users').set({ totp_secret: encryptField(cipher, 'users', 'totp_secret', id, secret), totp_enabled_at: null, totp_last_step: null }).where('id', '=', id).execute();
     },
     async enableTotp(id, enabledAt, lastStep) {
       await db.updateTable('users').set({ totp_enabled_at: enabledAt, totp_last_step: lastStep }).where('id', '=', id).execute();

@@ -125,6 +125,9 @@ describe.each(DIALECTS)('consent, legal orders and break-glass on %s', (dialect)
     const asked = await omar.send('POST', `/api/v1/cases/${c.id}/break-glass`, { reason: 'She called the night line, in danger, need her file now', minutes: 30 });
     expect(asked.statusCode).toBe(201);
     const grantId = asked.json().id;
+    const raw = await t.app.store.db.selectFrom('access_grants').select('reason').where('id', '=', grantId).executeTakeFirstOrThrow();
+    expect(raw.reason).toMatch(/^v1\./);
+    expect(raw.reason).not.toContain('night line');
     expect((await omar.get(`/api/v1/cases/${c.id}`)).statusCode).toBe(404);
     expect((await omar.send('POST', `/api/v1/cases/${c.id}/break-glass/${grantId}/approve`)).statusCode).toBe(404);
     expect((await amina.send('POST', `/api/v1/cases/${c.id}/break-glass/${grantId}/approve`)).statusCode).toBe(404);

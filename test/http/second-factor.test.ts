@@ -56,6 +56,10 @@ describe.each(DIALECTS)('TOTP two-factor authentication on %s', (dialect) => {
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(otpauthUri).toBe(`otpauth://totp/OpenNRM:jonas?secret=${secret}&issuer=OpenNRM&algorithm=SHA1&digits=6&period=30`);
     expect(String(started.headers['cache-control'])).toBe('no-store');
+    // At rest the secret is sealed with the field cipher, never the base32 the authenticator holds.
+    const stored = await t.app.store.db.selectFrom('users').select('totp_secret').where('username', '=', 'jonas').executeTakeFirstOrThrow();
+    expect(stored.totp_secret).toMatch(/^v1\./);
+    expect(stored.totp_secret).not.toContain(secret);
 
     const wrong = await pending.send('POST', '/api/v1/auth/totp/enrol/confirm', { code: codeFor(secret, new Date(clock.now().getTime() - 300_000)) });
     expect(wrong.statusCode).toBe(422);

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
  * Additive only. One column per ALTER: SQLite takes a single ADD COLUMN per statement.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // TODO(#3): seal with the field cipher when field encryption lands (the secret is stored in base32, in clear).
+  // Sealed with the field cipher by the user repository (user.store.ts).
   await db.schema.alterTable('users').addColumn('totp_secret', 'text').execute();
   // Null while an enrolment waits for its first code, or when the user has no second factor.
   await db.schema.alterTable('users').addColumn('totp_enabled_at', 'text').execute();
