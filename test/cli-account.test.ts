@@ -4,30 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, openApp, type App } from '../src/app.js';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../src/cli/demo-deployment.js';
-import type { CliIo } from '../src/cli/io.js';
-import { runCli } from '../src/cli/program.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/log/logger.js';
 import { codeFor, signIn } from './app.js';
+import { runCapturedCli, type CliRun } from './cli.js';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 /** The demo's second factor and the account-security commands of the CLI, on a demo deployment in a temp dir. */
 describe('opennrm CLI: demo codes and account security', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  const run = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false };
-    const code = await runCli(['node', 'opennrm', ...args], io, { ...env, ...extraEnv });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCapturedCli(args, { ...env, ...extraEnv });
 
   /** The deployment as a server would open it, for signing in over (injected) HTTP. */
   async function withServer<T>(work: (app: App, http: Awaited<ReturnType<typeof createHttpServer>>) => Promise<T>): Promise<T> {

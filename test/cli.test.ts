@@ -4,26 +4,16 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, runCli } from '../src/cli/program.js';
+import { buildProgram } from '../src/cli/program.js';
 import type { CliIo } from '../src/cli/io.js';
+import { runCapturedCli, type CliRun } from './cli.js';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 describe('opennrm CLI', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  const run = async (...args: string[]): Promise<Run> => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false };
-    const code = await runCli(['node', 'opennrm', ...args], io, env);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const run = (...args: string[]): Promise<CliRun> => runCapturedCli(args, env);
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'opennrm-cli-'));

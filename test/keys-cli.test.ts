@@ -5,19 +5,13 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, openApp } from '../src/app.js';
 import { DEMO_PASSWORD } from '../src/cli/demo-deployment.js';
-import type { CliIo } from '../src/cli/io.js';
-import { runCli } from '../src/cli/program.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/log/logger.js';
 import { signIn } from './app.js';
 import { randomDataKey } from './cipher.js';
 import { containsText } from './files.js';
+import { runCapturedCli, type CliRun } from './cli.js';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 /** What the demo deployment holds in clear text, had it not been encrypted. */
 const DEMO_CLEAR = ['Tesfaye', 'Kovalenko', 'Oleksandr', 'Al-Hassan', 'Ramírez', 'María José', 'Van An', '1988-11-02', '2001-07-15', 'Fictitious demo case', 'Tigrinya', 'female caseworker'];
@@ -31,13 +25,7 @@ function keyMaterial(file: string): string[] {
 describe('opennrm keys, and backups of an encrypted database (SQLite)', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const run = async (...args: string[]): Promise<Run> => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false };
-    const code = await runCli(['node', 'opennrm', ...args], io, env);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const run = (...args: string[]): Promise<CliRun> => runCapturedCli(args, env);
   const statusRows = async () => {
     const res = await run('keys', 'status');
     expect(res.code, res.err).toBe(0);
