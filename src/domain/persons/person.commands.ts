@@ -56,7 +56,7 @@ export async function updatePerson(
   });
 }
 
-/** Lists or searches (by part of the name) the people the policy lets the actor see. Audited with the ids shown. */
+/** Lists or searches (by whole name words) the people the policy lets the actor see. Audited with the ids shown. */
 export async function listPersons(
   deps: Pick<Deps, 'uow' | 'clock' | 'policy'>,
   actor: Actor,
