@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -70,6 +70,8 @@ export async function prepareRuntime(repoRoot: string, buildDir: string, env: No
   }
   // The emitted ES modules need "type": "module" and the repository's node_modules beside them.
   writeFileSync(join(buildDir, 'package.json'), JSON.stringify({ type: 'module' }));
+  // The policy files are a runtime asset beside dist/, as in a deployment of the package.
+  cpSync(join(repoRoot, 'policy'), join(buildDir, 'policy'), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(buildDir, 'node_modules'), 'dir');
   return { kind: 'dist', nodeArgs: [join(outDir, 'main.js')], cwd: buildDir, note: `node dist/main.js (tsc build in ${seconds} s, into a temp dir)` };
 }

@@ -6,6 +6,7 @@ import { builtInScenarios, runPolicySuite } from '../domain/policy/policy.suite.
 import { caseEntity, principalOf } from '../domain/policy/policy.model.js';
 import { evaluateScope } from '../domain/policy/scope.js';
 import { ROLES, type Role } from '../domain/users/user.schema.js';
+import { cacheableResourceTypes } from './cedar-cache.js';
 import { createCedarPolicyEngine, loadPolicySource, validatePolicySource, type PolicySource } from './cedar-policy.js';
 
 const national = loadPolicySource();
@@ -96,5 +97,37 @@ describe('built-in scenarios', () => {
     );
     expect(scenarios.filter((s) => s.isFirewall).length).toBeGreaterThan(30);
     expect(scenarios.every((s) => s.isFirewall ? s.expect === 'deny' : true)).toBe(true);
+  });
+});
+
+describe('decision cache', () => {
+  it('serves case, person and user decisions from the cache, never organisation ones, under the national policy', () => {
+    const types = cacheableResourceTypes(national.policies, ['OpenNRM::Case', 'OpenNRM::Person', 'OpenNRM::User', 'OpenNRM::Organisation']);
+    expect([...types].sort()).toEqual(['OpenNRM::Case', 'OpenNRM::Person', 'OpenNRM::User']);
+  });
+
+  it('stays exact when a replacement policy names an individual case', () => {
+    const named = `${national.policies}\n@id("one-case") permit (principal is OpenNRM::User, action == OpenNRM::Action::"case.read", resource == OpenNRM::Case::"case-special");`;
+    expect(cacheableResourceTypes(named, ['OpenNRM::Case']).size).toBe(0);
+    const custom = createCedarPolicyEngine(withPolicies(named));
+    const actor = user('caseworker', 'shelter', 'org-shelter', 'u-1');
+    const principal = principalOf(actor)!;
+    const ask = (id: string) =>
+      custom.isAllowed({ principal: principal.ref, action: 'case.read', resource: { type: 'Case', id }, entities: [...principal.entities, ...caseEntity({ id, organisationId: 'org-other', assignedUserId: null }, 'ngo')] });
+    expect([ask('case-ordinary'), ask('case-special'), ask('case-ordinary')]).toEqual([false, true, false]);
+  });
+
+  it('gives the same answers with and without the cache on random requests', () => {
+    const fresh = () => createCedarPolicyEngine(national);
+    const cached = fresh();
+    fc.assert(
+      fc.property(fc.constantFrom(...ROLES), fc.constantFrom(...ORGANISATION_TYPES), fc.constantFrom('org-a', 'org-b'), fc.option(fc.constantFrom('u-1', 'u-2'), { nil: null }), fc.nat(50), (role, type, org, assignee, n) => {
+        const actor = user(role, type, 'org-a', 'u-1');
+        const principal = principalOf(actor)!;
+        const request = { principal: principal.ref, action: 'case.read' as const, resource: { type: 'Case' as const, id: `case-${n}` }, entities: [...principal.entities, ...caseEntity({ id: `case-${n}`, organisationId: org, assignedUserId: assignee }, org === 'org-a' ? type : 'ngo')] };
+        expect(cached.isAllowed(request)).toBe(fresh().isAllowed(request));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

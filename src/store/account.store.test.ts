@@ -13,7 +13,8 @@ describe.each(DIALECTS)('account-security storage on %s', (dialect) => {
   let target: TestTarget;
   let store: Store;
   const ids = createIdGenerator(systemClock);
-  const uow = () => createUnitOfWork(store, systemClock, ids, testCipher());
+  const cipher = testCipher();
+  const uow = () => createUnitOfWork(store, systemClock, ids, cipher);
   const userId = ids.next();
 
   beforeAll(async () => {
