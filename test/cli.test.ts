@@ -107,6 +107,13 @@ describe('opennrm CLI', () => {
     expect((await run('policy', 'check', '--file', join(dir, 'missing.cedar'))).code).toBe(1);
   });
 
+  it('runs the retention job, also as a dry run', async () => {
+    const dry = await run('retention', 'run', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/^\d+ people with cases examined, 0 past retention, none changed \(dry run\)$/);
+    expect((await run('retention', 'run')).out).toMatch(/0 anonymised$/);
+  });
+
   it('points PostgreSQL deployments to pg_dump for backups', async () => {
     const saved = env;
     env = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };

@@ -7,6 +7,7 @@ import { registerAdminCommands } from './commands/admin.command.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerBackupCommand } from './commands/backup.command.js';
 import { registerPolicyCommands } from './commands/policy.command.js';
+import { registerRetentionCommands } from './commands/retention.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
 import { registerServeCommands } from './commands/serve.command.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAuditCommands(program, ctx);
   registerBackupCommand(program, ctx);
   registerPolicyCommands(program, ctx);
+  registerRetentionCommands(program, ctx);
   registerKeysCommands(program, ctx);
   return program;
 }

@@ -29,6 +29,7 @@ const envSchema = z.object({
   OPENNRM_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   OPENNRM_POLICY_FILE: z.string().min(1).optional(),
   OPENNRM_TOTP_REQUIRED: z.enum(['default', 'off']).default('default'),
+  OPENNRM_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +59,8 @@ export interface Config {
   readonly login: { readonly maxFailures: number; readonly lockoutMinutes: number; readonly ratePerMinute: number };
   readonly trustProxy: boolean;
   readonly logLevel: string;
+  /** Months an identity is kept after a person's last case closed, where the organisation sets no schedule. */
+  readonly retentionMonths: number;
   /** A deployment's own Cedar policy file; undefined = the built-in national policy (policy/national.cedar). */
   readonly policyFile: string | undefined;
   /** Who must use a second factor: `default` (see second-factor.rules.ts) or `off` (never in production). */
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: { mode?: Mode } = 
     }),
     trustProxy: e.OPENNRM_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
+    retentionMonths: e.OPENNRM_RETENTION_MONTHS,
     policyFile: e.OPENNRM_POLICY_FILE,
     totpRequired: e.OPENNRM_TOTP_REQUIRED,
   });

@@ -10,6 +10,7 @@ import type { ScopeExpr } from './policy/scope.js';
 import type { AccessGrant } from './grants/grant.schema.js';
 import type { Organisation } from './orgs/org.schema.js';
 import type { AnonymousReport } from './reports/anonymous-report.schema.js';
+import type { RetentionSummary } from './retention/retention.rules.js';
 import type { Person } from './persons/person.schema.js';
 import type { Role, User, UserCredentials } from './users/user.schema.js';
 import type { Result } from '../shared/result.js';
@@ -21,6 +22,7 @@ export interface OrganisationRepo {
   insert(org: Organisation): Promise<void>;
   findById(id: string): Promise<Organisation | undefined>;
   findByName(name: string): Promise<Organisation | undefined>;
+  setRetention(id: string, months: number | null): Promise<void>;
   /** The organisations within `scope` (policy attributes: __id, sector, kind). */
   list(query: { scope: ScopeExpr; limit: number; cursor?: string | undefined }): Promise<Page<Organisation>>;
 }
@@ -103,6 +105,12 @@ export interface PersonRepo {
   list(query: { scope: ScopeExpr; now: string; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
   /** Users assigned to one of this person's cases (a policy attribute of the person). */
   assigneesOf(personId: string): Promise<string[]>;
+  /** Replaces the identity with its anonymised form and drops the name index; no version check (it wins). */
+  anonymise(person: Person): Promise<void>;
+  /** For every person not yet anonymised who has cases: their organisation's retention and their cases' state. */
+  retentionSummaries(): Promise<RetentionSummary[]>;
+  /** Removes the free text about a person: the notes of their cases and the free text of their cases' grants. */
+  removeFreeText(personId: string): Promise<number>;
 }
 
 export interface CaseListFilter {

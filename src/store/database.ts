@@ -74,6 +74,7 @@ export interface OrganisationRow {
   country: string | null;
   is_demo: number;
   created_at: string;
+  retention_months: number | null;
 }
 
 export interface UserRow {
@@ -124,6 +125,7 @@ export interface PersonRow {
   created_at: string;
   updated_at: string;
   version: number;
+  anonymised_at: string | null;
 }
 
 /** One word of a person's normalised name, as a keyed blind index under `key_id` (ADR 0005). */

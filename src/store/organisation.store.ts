@@ -15,6 +15,7 @@ export function toOrganisation(row: Selectable<OrganisationRow>): Organisation {
     country: row.country,
     isDemo: row.is_demo === 1,
     createdAt: row.created_at,
+    retentionMonths: row.retention_months,
   };
 }
 
@@ -36,6 +37,9 @@ export function organisationRepo(db: Kysely<Database>): OrganisationRepo {
     async findById(id) {
       const row = await db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toOrganisation(row);
+    },
+    async setRetention(id, months) {
+      await db.updateTable('organisations').set({ retention_months: months }).where('id', '=', id).execute();
     },
     async findByName(name) {
       const row = await db.selectFrom('organisations').selectAll().where('name', '=', name).executeTakeFirst();

@@ -31,6 +31,7 @@ function toPerson(row: Selectable<PersonRow>, cipher: FieldCipher): Person {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
+    anonymisedAt: row.anonymised_at,
   };
 }
 
@@ -51,6 +52,7 @@ function toRow(p: Person, cipher: FieldCipher): Selectable<PersonRow> {
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     version: p.version,
+    anonymised_at: p.anonymisedAt ?? null,
   };
 }
 
@@ -71,6 +73,38 @@ function personAttributes(now: string): AttributeMap {
 /** People. Identity fields are encrypted here on write and decrypted on read; the name is searchable by word. */
 export function personRepo(db: Kysely<Database>, cipher: FieldCipher): PersonRepo {
   return {
+    async anonymise(person) {
+      const { id: _id, organisation_id: _org, created_at: _c, created_by: _b, ...changes } = toRow(person, cipher);
+      await db.updateTable('persons').set(changes).where('id', '=', person.id).execute();
+      await db.deleteFrom('person_name_tokens').where('person_id', '=', person.id).execute();
+    },
+    async retentionSummaries() {
+      const rows = await db
+        .selectFrom('persons as p')
+        .innerJoin('organisations as o', 'o.id', 'p.organisation_id')
+        .innerJoin('cases as c', 'c.person_id', 'p.id')
+        .select((eb) => [
+          'p.id as person_id',
+          'o.retention_months',
+          eb.fn.sum<number>(eb.case().when('c.closed_at', 'is', null).then(1).else(0).end()).as('open_cases'),
+          eb.fn.max('c.closed_at').as('last_closed_at'),
+        ])
+        .where('p.anonymised_at', 'is', null)
+        .groupBy(['p.id', 'o.retention_months'])
+        .execute();
+      return rows.map((r) => ({
+        personId: r.person_id,
+        retentionMonths: r.retention_months === null ? null : Number(r.retention_months),
+        openCases: Number(r.open_cases),
+        lastClosedAt: r.last_closed_at,
+      }));
+    },
+    async removeFreeText(personId) {
+      const caseIds = db.selectFrom('cases').select('id').where('person_id', '=', personId);
+      const removed = await db.deleteFrom('case_notes').where('case_id', 'in', caseIds).executeTakeFirst();
+      await db.updateTable('access_grants').set({ child_views: null, reason: null, revocation_reason: null }).where('case_id', 'in', caseIds).execute();
+      return Number(removed.numDeletedRows);
+    },
     async assigneesOf(personId) {
       const rows = await db
         .selectFrom('cases')

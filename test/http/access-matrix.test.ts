@@ -26,6 +26,7 @@ interface Fixtures {
   readonly unique: () => string;
   /** A second case of the holder's caseworker, for grants, so that they do not open the first to anyone. */
   readonly grantCaseId: string;
+  readonly grantPersonId: string;
   readonly grantId: string;
   readonly policeId: string;
   /** A fresh break-glass request by the holder's caseworker on the second case. */
@@ -133,6 +134,18 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/v1/break-glass': { kind: 'matrix', request: () => ({ method: 'GET', url: '/api/v1/break-glass' }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
   'GET /api/v1/notifications': { kind: 'self' },
+  'POST /api/v1/persons/:id/erase': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'POST', url: `/api/v1/persons/${f.grantPersonId}/erase`, body: { reason: 'data_subject_request' } }),
+    expect: allowIf((w) => isDpoInsideFirewall(w) || (w.isHolder && w.role === 'supervisor')),
+    denial: 404,
+  },
+  'PATCH /api/v1/organisations/:id': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'PATCH', url: `/api/v1/organisations/${f.shelterId}`, body: { retentionMonths: 60 } }),
+    expect: allowIf((w) => w.role === 'system_admin' || (w.role === 'org_admin' && w.isHolder)),
+    denial: 404,
+  },
   'POST /api/v1/anonymous-reports': {
     kind: 'matrix',
     request: () => ({ method: 'POST', url: '/api/v1/anonymous-reports', body: { encounteredOn: '2026-11-01', sex: 'female', ageBand: '18-20', isMinorAtExploitation: 'unknown', exploitationTypes: ['forced_labour'], whyAnonymous: 'no_consent_to_referral' } }),
@@ -200,6 +213,7 @@ describe.each(DIALECTS)('access matrix on %s', (dialect) => {
       victimUserId: victim.id,
       unique: () => `${dialect}-${++n}`,
       grantCaseId: grantCase.id,
+      grantPersonId: grantCase.personId,
       grantId: grant.id,
       policeId,
       newBreakGlass: async () => (await holderCaseworker.send('POST', `/api/v1/cases/${grantCase.id}/break-glass`, { reason: 'matrix fixture emergency' })).json().id,

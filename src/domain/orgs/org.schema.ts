@@ -80,5 +80,7 @@ export const organisationSchema = z.object({
   country: z.string().nullable(),
   isDemo: z.boolean(),
   createdAt: isoTimestampSchema,
+  /** Months an identity is kept after the person's last case closed; null = the deployment's default. */
+  retentionMonths: z.number().int().nullable().optional(),
 });
 export type Organisation = z.infer<typeof organisationSchema>;

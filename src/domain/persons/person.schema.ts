@@ -70,5 +70,7 @@ export const personSchema = z.object({
   createdAt: isoTimestampSchema,
   updatedAt: isoTimestampSchema,
   version: z.number().int(),
+  /** Set once the identity was anonymised (retention) or erased (a request): names and birth day are gone. */
+  anonymisedAt: isoTimestampSchema.nullable().optional(),
 });
 export type Person = z.infer<typeof personSchema>;

@@ -38,7 +38,10 @@ export type ActionName =
   | 'case.break_glass.approve'
   | 'break_glass.review'
   | 'anonymous_report.create'
-  | 'anonymous_report.list';
+  | 'anonymous_report.list'
+  | 'person.erase'
+  | 'retention.run'
+  | 'organisation.update';
 
 export type EntityType = 'User' | 'Operator' | 'Deployment' | 'Organisation' | 'Person' | 'Case';
 

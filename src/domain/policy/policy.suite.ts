@@ -154,6 +154,14 @@ export function builtInScenarios(): PolicyScenario[] {
   add('organisation admin cannot promote anyone to system admin', ask(lucia, 'user.update', userEntity({ id: amina.userId, role: 'caseworker' }, shelter), { role: 'system_admin' }), 'deny', true);
   add('organisation admin cannot reset another organisation\u2019s user', ask(lucia, 'user.reset_second_factor', userEntity({ id: 'u-ngo', role: 'caseworker' }, { id: 'org-ngo', type: 'ngo' })), 'deny', true);
   add('system admin may end anyone\u2019s sessions', ask(sam, 'user.revoke_sessions', userEntity({ id: amina.userId, role: 'caseworker' }, shelter)), 'allow');
+  add('a data protection officer erases an identity on request', ask(grace, 'person.erase', personOfAmina), 'allow');
+  add('the holding organisation\u2019s supervisor erases an identity on request', ask(jonas, 'person.erase', personOfAmina), 'allow');
+  add('a caseworker cannot erase an identity', ask(amina, 'person.erase', personOfAmina), 'deny');
+  add('a border guard cannot erase a shelter\u2019s records', ask(borderChief, 'person.erase', personOfAmina), 'deny', true);
+  add('the console operator runs the retention job', ask(operator, 'retention.run', deployment), 'allow');
+  add('a caseworker cannot run the retention job', ask(amina, 'retention.run', deployment), 'deny');
+  add('an organisation admin sets her organisation\u2019s retention', ask(lucia, 'organisation.update', [organisationEntity(shelter)]), 'allow');
+  add('an organisation admin cannot set another organisation\u2019s retention', ask(lucia, 'organisation.update', [organisationEntity({ id: 'org-ngo', type: 'ngo' })]), 'deny');
   add('system admin may create organisations', ask(sam, 'organisation.create', deployment), 'allow');
   add('caseworker cannot create organisations', ask(amina, 'organisation.create', deployment), 'deny');
   add('console operator may create organisations', ask(operator, 'organisation.create', deployment), 'allow');

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { idParamsSchema, pageQueryShape, pageSchema } from '../../domain/common.schema.js';
 import { createOrganisation, getOrganisation, listOrganisations } from '../../domain/orgs/org.commands.js';
 import { organisationCreateSchema, organisationSchema } from '../../domain/orgs/org.schema.js';
+import { retentionUpdateSchema, setRetention } from '../../domain/retention/retention.commands.js';
 import { actorOf } from '../auth.hook.js';
 import type { HttpContext } from '../context.js';
 import { errorResponses, sendResult } from '../problem.js';
@@ -22,6 +23,11 @@ export function organisationRoutes(app: FastifyInstance, ctx: HttpContext): void
     '/api/v1/organisations',
     { schema: { tags, summary: 'List organisations', querystring: listQuerySchema, response: { 200: pageSchema(organisationSchema), ...errorResponses } } },
     async (request, reply) => sendResult(reply, await listOrganisations(ctx.deps, actorOf(request), request.query)),
+  );
+  r.patch(
+    '/api/v1/organisations/:id',
+    { schema: { tags, summary: 'Set the organisation’s retention schedule', params: idParamsSchema, body: retentionUpdateSchema, response: { 200: organisationSchema, ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await setRetention(ctx.deps, actorOf(request), request.params.id, request.body.retentionMonths)),
   );
   r.get(
     '/api/v1/organisations/:id',

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
+import { erasePerson, eraseRequestSchema } from '../../domain/retention/retention.commands.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { idParamsSchema, pageSchema } from '../../domain/common.schema.js';
 import { getPerson, listPersons, registerPerson, updatePerson } from '../../domain/persons/person.commands.js';
@@ -24,6 +26,19 @@ export function personRoutes(app: FastifyInstance, ctx: HttpContext): void {
     '/api/v1/persons/:id',
     { schema: { tags, summary: 'Read a person (audited)', params: idParamsSchema, response: { 200: personSchema, ...errorResponses } } },
     async (request, reply) => sendResult(reply, await getPerson(ctx.deps, actorOf(request), request.params.id)),
+  );
+  r.post(
+    '/api/v1/persons/:id/erase',
+    {
+      schema: {
+        tags,
+        summary: 'Erase a person’s identity on request (DPOs, supervisors of the holding organisation); case attributes stay for statistics',
+        params: idParamsSchema,
+        body: eraseRequestSchema,
+        response: { 200: z.object({ id: z.string(), anonymisedAt: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => sendResult(reply, await erasePerson(ctx.deps, actorOf(request), request.params.id, request.body.reason)),
   );
   r.patch(
     '/api/v1/persons/:id',
