@@ -29,6 +29,7 @@ interface World {
   persons: Array<{ id: string; org: number; registeredBy: number | null }>;
   cases: Array<{ id: string; person: number; assignee: number | null }>;
   grants: AccessGrant[];
+  shares: Array<{ case: number; user: number }>;
 }
 
 interface GrantSeed {
@@ -62,8 +63,9 @@ const worldArb: fc.Arbitrary<World> = fc
       }),
       { maxLength: 8 },
     ),
+    shares: fc.array(fc.record({ case: fc.nat(), user: fc.nat() }), { maxLength: 6 }),
   })
-  .map(({ orgTypes, users, persons, cases, grants }) => {
+  .map(({ orgTypes, users, persons, cases, grants, shares }) => {
     const orgs = orgTypes.map((type, i) => ({ id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, type }));
     const u = users.map((x, i) => ({ id: `00000000-0000-7000-9000-${String(i).padStart(12, '0')}`, org: x.org % orgs.length, role: x.role }));
     const p = persons.map((x, i) => ({ id: `00000000-0000-7000-a000-${String(i).padStart(12, '0')}`, org: x.org % orgs.length, registeredBy: x.registeredBy === null ? null : x.registeredBy % u.length }));
@@ -92,7 +94,8 @@ const worldArb: fc.Arbitrary<World> = fc
       revokedBy: null,
       revocationReason: null,
     }));
-    return { orgs, users: u, persons: p, cases: c, grants: g };
+    const s = c.length === 0 ? [] : [...new Map(shares.map((x) => [`${x.case % c.length}:${x.user % u.length}`, { case: x.case % c.length, user: x.user % u.length }])).values()];
+    return { orgs, users: u, persons: p, cases: c, grants: g, shares: s };
   });
 
 describe.each(DIALECTS)('policy list filters on %s', (dialect) => {
@@ -110,7 +113,7 @@ describe.each(DIALECTS)('policy list filters on %s', (dialect) => {
   });
 
   async function load(world: World): Promise<void> {
-    for (const table of ['access_grants', 'cases', 'persons', 'users', 'organisations'] as const) await sql`delete from ${sql.table(table)}`.execute(store.db);
+    for (const table of ['case_shares', 'access_grants', 'cases', 'persons', 'users', 'organisations'] as const) await sql`delete from ${sql.table(table)}`.execute(store.db);
     const db = store.db;
     for (const o of world.orgs) await db.insertInto('organisations').values({ id: o.id, name: o.id, type: o.type, country: null, is_demo: 0, created_at: now }).execute();
     for (const u of world.users) {
@@ -125,6 +128,7 @@ describe.each(DIALECTS)('policy list filters on %s', (dialect) => {
     }
     const uow = createUnitOfWork(store, systemClock, createIdGenerator(systemClock), cipher);
     for (const g of world.grants) await uow.write(async (r) => ok(await r.grants.insert(g)));
+    for (const sh of world.shares) await uow.write(async (r) => ok(await r.cases.share(world.cases[sh.case]!.id, world.users[sh.user]!.id, null, now)));
   }
 
   /** The record ids the policy allows one by one: what the SQL filter must return, no more, no fewer. */
@@ -146,10 +150,12 @@ describe.each(DIALECTS)('policy list filters on %s', (dialect) => {
         const caseRecords = world.cases.map((c) => {
           const person = world.persons[c.person]!;
           const access = grantedAccess(world.grants.filter((g) => g.caseId === c.id), now);
-          return { id: c.id, entities: caseEntity({ id: c.id, organisationId: world.orgs[person.org]!.id, assignedUserId: c.assignee === null ? null : world.users[c.assignee]!.id }, orgType(person.org), access) };
+          const sharedWith = world.shares.filter((sh) => world.cases[sh.case]!.id === c.id).map((sh) => world.users[sh.user]!.id);
+          return { id: c.id, entities: caseEntity({ id: c.id, organisationId: world.orgs[person.org]!.id, assignedUserId: c.assignee === null ? null : world.users[c.assignee]!.id, sharedWith }, orgType(person.org), access) };
         });
         const personRecords = world.persons.map((p, pi) => {
-          const assignees = [...new Set(world.cases.filter((c) => c.person === pi && c.assignee !== null).map((c) => world.users[c.assignee!]!.id))];
+          const sharing = world.shares.filter((sh) => world.cases[sh.case]!.person === pi).map((sh) => world.users[sh.user]!.id);
+          const assignees = [...new Set([...world.cases.filter((c) => c.person === pi && c.assignee !== null).map((c) => world.users[c.assignee!]!.id), ...sharing])];
           const caseIds = new Set(world.cases.filter((c) => c.person === pi).map((c) => c.id));
           const access = grantedAccess(world.grants.filter((g) => caseIds.has(g.caseId)), now);
           return { id: p.id, entities: personEntity({ id: p.id, organisationId: world.orgs[p.org]!.id, registeredBy: p.registeredBy === null ? null : world.users[p.registeredBy]!.id }, orgType(p.org), assignees, access) };

@@ -103,7 +103,7 @@ export interface PersonRepo {
   update(person: Person, expectedVersion: number): Promise<boolean>;
   /** `now` decides which grants are still valid for the scope's grant attributes. */
   list(query: { scope: ScopeExpr; now: string; nameQuery?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Person>>;
-  /** Users assigned to one of this person's cases (a policy attribute of the person). */
+  /** Users assigned to, or sharing, one of this person's cases (a policy attribute of the person). */
   assigneesOf(personId: string): Promise<string[]>;
   /** Replaces the identity with its anonymised form and drops the name index; no version check (it wins). */
   anonymise(person: Person): Promise<void>;
@@ -137,6 +137,10 @@ export interface CaseRepo {
   update(c: Case, expectedVersion: number): Promise<boolean>;
   list(filter: CaseListFilter): Promise<Page<CaseSummary>>;
   idsOfPerson(personId: string): Promise<string[]>;
+  /** Colleagues a case is shared with. */
+  sharesOf(caseId: string): Promise<string[]>;
+  share(caseId: string, userId: string, by: string | null, at: string): Promise<boolean>;
+  unshare(caseId: string, userId: string): Promise<boolean>;
 }
 
 export interface NoteRepo {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseRepo, FieldCipher, NoteRepo } from '../domain/ports.js';
 import type { Case, CaseNote, CaseStatus } from '../domain/cases/case.schema.js';
 import type { CaseRow, Database } from './database.js';
@@ -28,6 +28,7 @@ function caseAttributes(now: string): AttributeMap {
     __id: equalsColumn('c.id'),
     ...holderAttributes('c.organisation_id'),
     assignee: optionalColumn('c.assigned_user_id'),
+    sharedWith: { contains: (userId) => sql`exists (select 1 from case_shares as cs where cs.case_id = c.id and cs.user_id = ${userId})` },
     ...caseGrantAttributes('c.id', now),
   };
 }
@@ -51,6 +52,21 @@ export function caseRepo(db: Kysely<Database>, cipher: FieldCipher): CaseRepo {
           version: c.version,
         })
         .execute();
+    },
+    async sharesOf(caseId) {
+      return (await db.selectFrom('case_shares').select('user_id').where('case_id', '=', caseId).orderBy('user_id').execute()).map((r) => r.user_id);
+    },
+    async share(caseId, userId, by, at) {
+      const result = await db
+        .insertInto('case_shares')
+        .values({ case_id: caseId, user_id: userId, shared_by: by, created_at: at })
+        .onConflict((oc) => oc.columns(['case_id', 'user_id']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+    async unshare(caseId, userId) {
+      const result = await db.deleteFrom('case_shares').where('case_id', '=', caseId).where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     },
     async idsOfPerson(personId) {
       const rows = await db.selectFrom('cases').select('id').where('person_id', '=', personId).execute();

@@ -17,6 +17,14 @@ export interface Database {
   access_grants: AccessGrantRow;
   notifications: NotificationRow;
   anonymous_reports: AnonymousReportRow;
+  case_shares: CaseShareRow;
+}
+
+export interface CaseShareRow {
+  case_id: string;
+  user_id: string;
+  shared_by: string | null;
+  created_at: string;
 }
 
 export interface AnonymousReportRow {

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/2026_11_28_1810_account_security.js';
 import * as m0005 from './migrations/2026_11_28_1900_access_grants.js';
 import * as m0006 from './migrations/2026_11_28_1910_anonymous_reports.js';
 import * as m0007 from './migrations/2026_11_28_1920_retention.js';
+import * as m0008 from './migrations/2026_11_28_1930_case_shares.js';
 
 /**
  * Every migration, in order. Listed by hand (not read from the folder) so that the built server and the
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_28_1900_access_grants': m0005,
   '2026_11_28_1910_anonymous_reports': m0006,
   '2026_11_28_1920_retention': m0007,
+  '2026_11_28_1930_case_shares': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

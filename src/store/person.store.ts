@@ -64,7 +64,7 @@ function personAttributes(now: string): AttributeMap {
     registeredBy: optionalColumn('persons.created_by'),
     assignees: {
       contains: (userId) =>
-        sql`exists (select 1 from cases as pc where pc.person_id = ${sql.ref('persons.id')} and pc.assigned_user_id = ${userId})`,
+        sql`(exists (select 1 from cases as pc where pc.person_id = ${sql.ref('persons.id')} and pc.assigned_user_id = ${userId}) or exists (select 1 from case_shares as ps inner join cases as psc on psc.id = ps.case_id where psc.person_id = ${sql.ref('persons.id')} and ps.user_id = ${userId}))`,
     },
     ...personGrantAttributes('persons.id', now),
   };
@@ -106,14 +106,20 @@ export function personRepo(db: Kysely<Database>, cipher: FieldCipher): PersonRep
       return Number(removed.numDeletedRows);
     },
     async assigneesOf(personId) {
-      const rows = await db
+      const assigned = await db
         .selectFrom('cases')
         .select('assigned_user_id')
         .distinct()
         .where('person_id', '=', personId)
         .where('assigned_user_id', 'is not', null)
         .execute();
-      return rows.map((r) => r.assigned_user_id as string);
+      const sharing = await db
+        .selectFrom('case_shares as s')
+        .innerJoin('cases as c', 'c.id', 's.case_id')
+        .select('s.user_id')
+        .where('c.person_id', '=', personId)
+        .execute();
+      return [...new Set([...assigned.map((r) => r.assigned_user_id as string), ...sharing.map((r) => r.user_id)])];
     },
     async insert(person) {
       await db.insertInto('persons').values(toRow(person, cipher)).execute();

@@ -27,6 +27,8 @@ interface Fixtures {
   /** A second case of the holder's caseworker, for grants, so that they do not open the first to anyone. */
   readonly grantCaseId: string;
   readonly grantPersonId: string;
+  /** A supervisor of the holder, a colleague a case can be shared with. */
+  readonly colleagueId: string;
   readonly grantId: string;
   readonly policeId: string;
   /** A fresh break-glass request by the holder's caseworker on the second case. */
@@ -34,7 +36,7 @@ interface Fixtures {
 }
 
 type Expectation = 'allow' | 'deny';
-type Req = { method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown };
+type Req = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; body?: unknown };
 
 interface Entry {
   /** public: no session needed; self: any signed-in user acting on their own session (covered in auth.test.ts). */
@@ -134,6 +136,18 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/v1/break-glass': { kind: 'matrix', request: () => ({ method: 'GET', url: '/api/v1/break-glass' }), expect: allowIf((w) => w.role === 'dpo'), denial: 403 },
   'GET /api/v1/notifications': { kind: 'self' },
+  'PUT /api/v1/cases/:id/shares/:userId': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'PUT', url: `/api/v1/cases/${f.grantCaseId}/shares/${f.colleagueId}` }),
+    expect: allowIf(mayWorkOnFixtureCase),
+    denial: 404,
+  },
+  'DELETE /api/v1/cases/:id/shares/:userId': {
+    kind: 'matrix',
+    request: (f) => ({ method: 'DELETE', url: `/api/v1/cases/${f.grantCaseId}/shares/${f.colleagueId}` }),
+    expect: allowIf(mayWorkOnFixtureCase),
+    denial: 404,
+  },
   'POST /api/v1/persons/:id/erase': {
     kind: 'matrix',
     request: (f) => ({ method: 'POST', url: `/api/v1/persons/${f.grantPersonId}/erase`, body: { reason: 'data_subject_request' } }),
@@ -214,6 +228,7 @@ describe.each(DIALECTS)('access matrix on %s', (dialect) => {
       unique: () => `${dialect}-${++n}`,
       grantCaseId: grantCase.id,
       grantPersonId: grantCase.personId,
+      colleagueId: users.find((u) => u.type === 'shelter' && u.role === 'supervisor')!.user.id,
       grantId: grant.id,
       policeId,
       newBreakGlass: async () => (await holderCaseworker.send('POST', `/api/v1/cases/${grantCase.id}/break-glass`, { reason: 'matrix fixture emergency' })).json().id,

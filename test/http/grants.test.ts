@@ -54,6 +54,22 @@ describe.each(DIALECTS)('consent, legal orders and break-glass on %s', (dialect)
       ...body,
     });
 
+  it('lets a caseworker share a case with a colleague of her organisation, and take it back', async () => {
+    const c = await openCase();
+    const omarId = ids.omar;
+    expect((await omar.get(`/api/v1/cases/${c.id}`)).statusCode).toBe(404);
+    expect((await omar.send('PUT', `/api/v1/cases/${c.id}/shares/${omarId}`)).statusCode).toBe(404);
+    const pieterId = (await pieter.get('/api/v1/auth/session')).json().user.id;
+    expect((await amina.send('PUT', `/api/v1/cases/${c.id}/shares/${pieterId}`)).json().error.code).toBe('case.assignee_invalid');
+    expect((await amina.send('PUT', `/api/v1/cases/${c.id}/shares/${omarId}`)).json()).toEqual({ caseId: c.id, userId: omarId, isShared: true });
+    expect((await omar.get(`/api/v1/cases/${c.id}`)).statusCode).toBe(200);
+    expect((await omar.get(`/api/v1/persons/${c.personId}`)).statusCode).toBe(200);
+    expect((await omar.get('/api/v1/cases?limit=100')).json().items.map((x: { id: string }) => x.id)).toContain(c.id);
+    expect((await amina.send('DELETE', `/api/v1/cases/${c.id}/shares/${omarId}`)).json()).toMatchObject({ isShared: false });
+    expect((await omar.get(`/api/v1/cases/${c.id}`)).statusCode).toBe(404);
+    expect((await recentAuditEvents(t.app.store.db, 10)).map((e) => e.action)).toEqual(expect.arrayContaining(['case.share', 'case.unshare']));
+  });
+
   it('lets police see a case only while the person’s consent is valid, and only the categories consented to', async () => {
     const c = await openCase();
     expect((await claire.get(`/api/v1/cases/${c.id}`)).statusCode).toBe(404);

@@ -21,7 +21,8 @@ export async function mayOnCase(r: Repos, ctx: AccessContext, actor: Actor, acti
   const holder = await r.organisations.findById(c.organisationId);
   if (!holder) return false;
   const access = grantedAccess(await r.grants.listForCase(c.id), ctx.now);
-  return mayOnRecord(ctx.policy, actor, action, caseEntity(c, holder.type, access), context);
+  const sharedWith = await r.cases.sharesOf(c.id);
+  return mayOnRecord(ctx.policy, actor, action, caseEntity({ ...c, sharedWith }, holder.type, access), context);
 }
 
 export async function mayOnPerson(r: Repos, ctx: AccessContext, actor: Actor, action: ActionName, p: Person): Promise<boolean> {

@@ -126,3 +126,26 @@ export async function listCases(
     return ok(page);
   });
 }
+
+/**
+ * Shares a case with a colleague of the same organisation (a caseworker or supervisor), or stops sharing it. Whoever
+ * may change the case may share it. Audited.
+ */
+export async function setCaseShare(
+  deps: Pick<Deps, 'uow' | 'clock' | 'policy'>,
+  actor: Actor,
+  caseId: string,
+  userId: string,
+  isShared: boolean,
+): Promise<Result<{ caseId: string; userId: string; isShared: boolean }, ErrorCode>> {
+  return deps.uow.write(async (r) => {
+    const c = await r.cases.findById(caseId);
+    if (!c || !(await mayOnCase(r, accessContext(deps), actor, 'case.update', c))) return err('case.not_found');
+    if (isShared && !(await checkAssignee(r, userId, c.organisationId))) return err('case.assignee_invalid');
+    const changed = isShared
+      ? await r.cases.share(caseId, userId, actor.kind === 'user' ? actor.userId : null, deps.clock.now().toISOString())
+      : await r.cases.unshare(caseId, userId);
+    if (changed) await r.audit.append(actor, { action: isShared ? 'case.share' : 'case.unshare', recordType: 'case', recordId: caseId, details: { userId } });
+    return ok({ caseId, userId, isShared });
+  });
+}

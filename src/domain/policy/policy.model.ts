@@ -101,7 +101,7 @@ const orgRefs = (ids: readonly string[]): EntityRef[] => ids.map((id) => ({ type
 const userRefs = (ids: readonly string[]): EntityRef[] => ids.map((id) => ({ type: 'User', id }));
 
 export function caseEntity(
-  c: Pick<Case, 'id' | 'organisationId' | 'assignedUserId'>,
+  c: Pick<Case, 'id' | 'organisationId' | 'assignedUserId'> & { readonly sharedWith?: readonly string[] },
   holderType: OrganisationType,
   access: GrantedAccess = NO_GRANTS,
 ): PolicyEntity[] {
@@ -112,6 +112,7 @@ export function caseEntity(
     grantees: orgRefs(access.grantees),
     noteGrantees: orgRefs(access.noteGrantees),
     breakGlassUsers: userRefs(access.breakGlassUsers),
+    sharedWith: userRefs(c.sharedWith ?? []),
   };
   if (c.assignedUserId) attrs.assignee = { type: 'User', id: c.assignedUserId };
   return [{ ref: { type: 'Case', id: c.id }, attrs }, org];

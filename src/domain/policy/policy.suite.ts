@@ -134,6 +134,8 @@ export function builtInScenarios(): PolicyScenario[] {
     add(`supervisor may ${action} any case of the organisation`, ask(jonas, action, unassignedCase), 'allow');
     add(`supervisor cannot ${action} another organisation's case`, ask(jonas, action, ngoCase), 'deny', true);
   }
+  add('caseworker may read a case a colleague shared with her', ask(omar, 'case.read', caseEntity({ id: 'case-8', organisationId: shelter.id, assignedUserId: amina.userId, sharedWith: [omar.userId] }, 'shelter')), 'allow');
+  add('a case shared with a border officer stays closed to him', ask(pieter, 'case.read', caseEntity({ id: 'case-9', organisationId: shelter.id, assignedUserId: amina.userId, sharedWith: [pieter.userId] }, 'shelter')), 'deny', true);
   add('caseworker cannot read an unassigned case', ask(amina, 'case.read', unassignedCase), 'deny');
   add('border officer may work on his own organisation\u2019s case', ask(pieter, 'case.read', borderCase), 'allow');
   add('caseworker may read a person she registered', ask(amina, 'person.read', personOfAmina), 'allow');

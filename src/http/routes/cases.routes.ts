@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { idParamsSchema, pageSchema } from '../../domain/common.schema.js';
-import { getCase, listCases, openCase, updateCase } from '../../domain/cases/case.commands.js';
+import { z } from 'zod';
+import { idParamsSchema, pageSchema, uuidSchema } from '../../domain/common.schema.js';
+import { getCase, listCases, openCase, setCaseShare, updateCase } from '../../domain/cases/case.commands.js';
 import { addCaseNote, listCaseNotes } from '../../domain/cases/note.commands.js';
 import {
   caseCreateSchema,
@@ -39,6 +40,18 @@ export function caseRoutes(app: FastifyInstance, ctx: HttpContext): void {
     '/api/v1/cases/:id',
     { schema: { tags, summary: 'Change status or assigned caseworker', params: idParamsSchema, body: caseUpdateSchema, response: { 200: caseSchema, ...errorResponses } } },
     async (request, reply) => sendResult(reply, await updateCase(ctx.deps, actorOf(request), request.params.id, request.body)),
+  );
+  const shareParams = z.strictObject({ id: uuidSchema, userId: uuidSchema });
+  const shareResponse = z.object({ caseId: z.string(), userId: z.string(), isShared: z.boolean() });
+  r.put(
+    '/api/v1/cases/:id/shares/:userId',
+    { schema: { tags, summary: 'Share the case with a colleague of the organisation', params: shareParams, response: { 200: shareResponse, ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await setCaseShare(ctx.deps, actorOf(request), request.params.id, request.params.userId, true)),
+  );
+  r.delete(
+    '/api/v1/cases/:id/shares/:userId',
+    { schema: { tags, summary: 'Stop sharing the case with a colleague', params: shareParams, response: { 200: shareResponse, ...errorResponses } } },
+    async (request, reply) => sendResult(reply, await setCaseShare(ctx.deps, actorOf(request), request.params.id, request.params.userId, false)),
   );
   r.post(
     '/api/v1/cases/:id/notes',
