@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UserActor } from '../src/domain/actor.js';
-import { listCases } from '../src/domain/cases/case.commands.js';
+import { getCase, listCases } from '../src/domain/cases/case.commands.js';
 import { caseEntity, principalOf } from '../src/domain/policy/policy.model.js';
 import { createCedarPolicyEngine, loadPolicySource } from '../src/platform/cedar-policy.js';
 import { createIdGenerator, systemClock } from '../src/platform/system.js';
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     const insToken = sqlite.prepare('insert into person_name_tokens (person_id, key_id, token_hash) values (?, ?, ?)');
     const orgIds = Array.from({ length: ORGS }, () => uuidv7());
     const userIds = orgIds.map(() => Array.from({ length: USERS_PER_ORG }, () => uuidv7()));
+    const firstOrgCases: Array<{ id: string; assignee: string }> = [];
     process.stderr.write(`  … seeding ${CASES.toLocaleString('en-GB')} cases in ${ORGS} organisations\n`);
     const insOrg = sqlite.prepare('insert into organisations (id, name, type, country, is_demo, created_at) values (?, ?, ?, null, 0, ?)');
     const insUser = sqlite.prepare(
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
         const family = `Person${i}`;
         insPerson.run(personId, orgIds[o], encryptField(cipher, 'persons', 'given_name', personId, 'Bench'), encryptField(cipher, 'persons', 'family_name', personId, family), assignee, now, now);
         for (const t of nameTokenRows(cipher, personId, 'Bench', family)) insToken.run(t.person_id, t.key_id, t.token_hash);
-        insCase.run(uuidv7(), orgIds[o], personId, assignee, now, now, now);
+        const caseId = uuidv7();
+        insCase.run(caseId, orgIds[o], personId, assignee, now, now, now);
+        if (o === 0) firstOrgCases.push({ id: caseId, assignee });
       }
     })();
     sqlite.exec('analyze');
@@ -134,6 +137,29 @@ async function main(): Promise<void> {
     const supervisorList = await time(1000, (i) => list(actorOf(i % ORGS, 0))());
     const supervisorSearch = await time(300, (i) => search(actorOf(i % ORGS, 0))(i));
 
+    // "Not found" and "forbidden" must look alike, timing included: a caseworker asks for colleagues' cases (denied),
+    // for ids that do not exist (missing) and for her own (allowed), interleaved so that drift hits all three alike.
+    const reader = actorOf(0, 1);
+    const denied = firstOrgCases.filter((c) => c.assignee !== reader.userId).map((c) => c.id);
+    const allowed = firstOrgCases.filter((c) => c.assignee === reader.userId).map((c) => c.id);
+    const read = (id: string) => async () => {
+      await getCase(deps, reader, id);
+    };
+    const samples = { denied: [] as number[], missing: [] as number[], allowed: [] as number[] };
+    for (let i = 0; i < 3000; i++) {
+      const kind = (['denied', 'missing', 'allowed'] as const)[i % 3] as 'denied' | 'missing' | 'allowed';
+      const id = kind === 'missing' ? uuidv7() : kind === 'denied' ? (denied[i % denied.length] as string) : (allowed[i % allowed.length] as string);
+      const start = process.hrtime.bigint();
+      await read(id)();
+      samples[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const stats = (xs: number[]): Stats => {
+      const s = [...xs].sort((a, b) => a - b);
+      const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+      return { n: s.length, p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
+    };
+    const [deniedStats, missingStats, allowedStats] = [stats(samples.denied), stats(samples.missing), stats(samples.allowed)];
+
     say('');
     say(`== Firewall policy (Cedar ${'4.13'}, SQLite, ${CASES.toLocaleString('en-GB')} cases in ${ORGS} organisations) ==`);
     say(
@@ -144,6 +170,9 @@ async function main(): Promise<void> {
           ['the same from the decision cache (a caseworker\u2019s repeated reads)', String(decisionCached.n), fmt(decisionCached.p50), fmt(decisionCached.p99), fmt(decisionCached.mean), '-', '-'],
           ['list 50 cases as a caseworker (listCases + audit)', String(caseworkerList.n), fmt(caseworkerList.p50), fmt(caseworkerList.p99), fmt(caseworkerList.mean), '30 ms', caseworkerList.p99 <= 30 ? 'MET' : 'NOT MET'],
           ['list 50 cases as a supervisor (listCases + audit)', String(supervisorList.n), fmt(supervisorList.p50), fmt(supervisorList.p99), fmt(supervisorList.mean), '30 ms', supervisorList.p99 <= 30 ? 'MET' : 'NOT MET'],
+          ['read a colleague\u2019s case: denied, answers "not found"', String(deniedStats.n), fmt(deniedStats.p50), fmt(deniedStats.p99), fmt(deniedStats.mean), '-', '-'],
+          ['read a case that does not exist: "not found"', String(missingStats.n), fmt(missingStats.p50), fmt(missingStats.p99), fmt(missingStats.mean), '-', '-'],
+          ['read one\u2019s own case (for comparison)', String(allowedStats.n), fmt(allowedStats.p50), fmt(allowedStats.p99), fmt(allowedStats.mean), '-', '-'],
           ['name search (blind-index word) in a supervisor\u2019s cases (+ audit)', String(supervisorSearch.n), fmt(supervisorSearch.p50), fmt(supervisorSearch.p99), fmt(supervisorSearch.mean), '-', '-'],
         ],
       ),
