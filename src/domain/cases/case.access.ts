@@ -32,6 +32,22 @@ export async function mayOnPerson(r: Repos, ctx: AccessContext, actor: Actor, ac
   return mayOnRecord(ctx.policy, actor, action, personEntity(p, holder.type, await r.persons.assigneesOf(p.id), access));
 }
 
+/**
+ * A stand-in for a record that does not exist, held by the asker's own organisation: asking the policy about it
+ * does the same lookups and decision as for a real record, so that "not found" takes as long as "forbidden".
+ */
+export function absentCase(id: string, actor: Actor): Case {
+  const at = '1970-01-01T00:00:00.000Z';
+  const organisationId = actor.kind === 'user' ? actor.organisationId : '';
+  return { id, organisationId, personId: id, status: 'open', assignedUserId: null, openedAt: at, closedAt: null, createdAt: at, updatedAt: at, version: 0 };
+}
+
+export function absentPerson(id: string, actor: Actor): Person {
+  const at = '1970-01-01T00:00:00.000Z';
+  const organisationId = actor.kind === 'user' ? actor.organisationId : '';
+  return { id, organisationId, givenName: '', familyName: null, sex: 'unknown', dateOfBirth: null, isDateOfBirthEstimated: false, nationality: null, preferredLanguage: null, registeredBy: null, createdAt: at, updatedAt: at, version: 0 };
+}
+
 /** The audit outcome of a record-level read: found and allowed, found and denied, or not there at all. */
 export function readOutcome(isFound: boolean, isAllowed: boolean): { outcome: 'success' | 'denied' | 'failure'; details?: { reason: string } } {
   if (!isFound) return { outcome: 'failure', details: { reason: 'not_found' } };

@@ -4,7 +4,7 @@ import { mayInOrganisation, scopeFor } from '../policy/access.js';
 import { isDenyAll } from '../policy/scope.js';
 import type { Deps, Repos } from '../ports.js';
 import { newPerson, normaliseName } from '../persons/person.rules.js';
-import { accessContext, mayOnCase, mayOnPerson, readOutcome } from './case.access.js';
+import { absentCase, accessContext, mayOnCase, mayOnPerson, readOutcome } from './case.access.js';
 import { applyCaseUpdate, isAssignable, newCase } from './case.rules.js';
 import type { Case, CaseCreateInput, CaseListQuery, CaseSummary, CaseUpdateInput } from './case.schema.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -63,7 +63,7 @@ export async function openCase(deps: CaseDeps, actor: Actor, input: CaseCreateIn
 export async function getCase(deps: Pick<Deps, 'uow' | 'clock' | 'policy'>, actor: Actor, id: string): Promise<Result<Case, ErrorCode>> {
   const result = await deps.uow.write(async (r) => {
     const c = await r.cases.findById(id);
-    const isAllowed = c !== undefined && (await mayOnCase(r, accessContext(deps), actor, 'case.read', c));
+    const isAllowed = (await mayOnCase(r, accessContext(deps), actor, 'case.read', c ?? absentCase(id, actor))) && c !== undefined;
     await r.audit.append(actor, { action: 'case.read', recordType: 'case', recordId: id, ...readOutcome(c !== undefined, isAllowed) });
     return ok(isAllowed ? c : undefined);
   });

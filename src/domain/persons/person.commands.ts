@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.js';
 import type { Page } from '../common.schema.js';
-import { accessContext, mayOnPerson, readOutcome } from '../cases/case.access.js';
+import { absentPerson, accessContext, mayOnPerson, readOutcome } from '../cases/case.access.js';
 import { mayInOrganisation, scopeFor } from '../policy/access.js';
 import { isDenyAll } from '../policy/scope.js';
 import type { Deps } from '../ports.js';
@@ -30,7 +30,7 @@ export async function registerPerson(
 export async function getPerson(deps: Pick<Deps, 'uow' | 'clock' | 'policy'>, actor: Actor, id: string): Promise<Result<Person, ErrorCode>> {
   const result = await deps.uow.write(async (r) => {
     const person = await r.persons.findById(id);
-    const isAllowed = person !== undefined && (await mayOnPerson(r, accessContext(deps), actor, 'person.read', person));
+    const isAllowed = (await mayOnPerson(r, accessContext(deps), actor, 'person.read', person ?? absentPerson(id, actor))) && person !== undefined;
     await r.audit.append(actor, { action: 'person.read', recordType: 'person', recordId: id, ...readOutcome(person !== undefined, isAllowed) });
     return ok(isAllowed ? person : undefined);
   });
