@@ -84,7 +84,8 @@ describe('opennrm keys, and backups of an encrypted database (SQLite)', () => {
       }
       const result = await rotation;
       expect(result.code, result.err).toBe(0);
-      expect(result.out).toMatch(/^rotated to key k\d{8}-[0-9a-f]{6}: 5 people, 5 notes, 20 values and 13 name tokens re-encrypted in \d+ batches$/);
+      // 20 identity and note values, and the 7 demo accounts' sealed TOTP secrets.
+      expect(result.out).toMatch(/^rotated to key k\d{8}-[0-9a-f]{6}: 5 people, 5 notes, 27 values and 13 name tokens re-encrypted in \d+ batches$/);
       expect(requests).toBeGreaterThan(10);
       expect([...answers]).toEqual(['200 Tesfaye 200 1']);
       expect(server.cipher.currentKeyId).not.toBe(oldKey);
@@ -101,7 +102,7 @@ describe('opennrm keys, and backups of an encrypted database (SQLite)', () => {
     const event = db.prepare("select details, outcome, record_id from audit_events where action = 'keys.rotate' order by seq desc limit 1").get() as { details: string; outcome: string; record_id: string };
     db.close();
     expect(event.outcome).toBe('success');
-    expect(JSON.parse(event.details)).toMatchObject({ persons: 5, notes: 5, values: 20, nameTokens: 13, left: 0 });
+    expect(JSON.parse(event.details)).toMatchObject({ persons: 5, notes: 5, values: 27, nameTokens: 13, left: 0 });
     expect((await run('audit', 'verify')).code).toBe(0);
     // Nothing left to do: finishing a rotation again is harmless.
     expect((await run('keys', 'rotate', '--no-new-key')).out).toContain(': 0 people, 0 notes');

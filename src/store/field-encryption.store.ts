@@ -164,10 +164,67 @@ async function rewriteNotes(trx: Kysely<Database>, cipher: FieldCipher, mode: Re
   return { after: rows.length < size ? undefined : rows[rows.length - 1]?.id, seen: rows.length };
 }
 
+/**
+ * Other sealed columns (ADR 0005 addendum): TOTP secrets, the free text of grants. No name index, no version: the
+ * rewrite compares every column's old value (compare-and-set), as for notes.
+ */
+const OTHER_SEALED = [
+  { table: 'users', columns: ['totp_secret'] },
+  { table: 'access_grants', columns: ['child_views', 'reason', 'revocation_reason'] },
+] as const;
+type OtherSealed = (typeof OTHER_SEALED)[number];
+
+function otherQuery(db: Kysely<Database>, cipher: FieldCipher, mode: RewriteMode, target: OtherSealed) {
+  // Dynamic table and column names: typed loosely here, each value still goes through the same cipher and context.
+  const loose = db as unknown as Kysely<Record<string, Record<string, string | null>>>;
+  const q = loose.selectFrom(target.table).select(['id', ...target.columns]);
+  const prefix = cipher.currentPrefix;
+  return mode === 'rotate'
+    ? q.where(() => sql<boolean>`(${sql.join(target.columns.map((c) => notUnderCurrentKey(c, prefix)), sql` or `)})`)
+    : q.where(() => sql<boolean>`(${sql.join(target.columns.map((c) => sql`${sql.ref(c)} is not null`), sql` or `)})`);
+}
+
+function rewriteOther(target: OtherSealed) {
+  return async (trx: Kysely<Database>, cipher: FieldCipher, mode: RewriteMode, after: string, size: number, c: Counts): Promise<BatchEnd> => {
+    const rows = await otherQuery(trx, cipher, mode, target).where('id', '>', after).orderBy('id').limit(size).execute();
+    for (const row of rows) {
+      const id = row.id as string;
+      const set: Record<string, string> = {};
+      let plaintext = 0;
+      for (const column of target.columns) {
+        const stored = row[column];
+        if (stored === null || stored === undefined) continue;
+        const { plain, wasPlain } = openValue(cipher, target.table, column, id, stored);
+        if (mode === 'seal' && !wasPlain) continue;
+        set[column] = encryptField(cipher, target.table, column, id, plain);
+        if (wasPlain) plaintext++;
+      }
+      if (Object.keys(set).length === 0) continue;
+      const loose = trx as unknown as Kysely<Record<string, Record<string, string | null>>>;
+      let update = loose.updateTable(target.table).set(set).where('id', '=', id);
+      for (const column of target.columns) update = update.where(column, row[column] === null ? 'is' : '=', row[column] ?? null);
+      const result = await update.executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) {
+        c.conflicts++;
+        continue;
+      }
+      c.values += Object.keys(set).length;
+      c.plaintextValues += plaintext;
+    }
+    c.batches++;
+    return { after: rows.length < size ? undefined : (rows[rows.length - 1]?.id as string | undefined), seen: rows.length };
+  };
+}
+
 async function countRows(db: Kysely<Database>, cipher: FieldCipher, mode: RewriteMode): Promise<number> {
   const persons = await personQuery(db, cipher, mode).clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   const notes = await noteQuery(db, cipher, mode).clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return Number(persons.n) + Number(notes.n);
+  let others = 0;
+  for (const target of OTHER_SEALED) {
+    const n = await otherQuery(db, cipher, mode, target).clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    others += Number(n.n);
+  }
+  return Number(persons.n) + Number(notes.n) + others;
 }
 
 /** Rows that still hold something not under the current key (values or name tokens): zero after a full rotation. */
@@ -176,7 +233,7 @@ export function countRowsNotUnderCurrentKey(db: Kysely<Database>, cipher: FieldC
 }
 
 /**
- * One pass over persons and notes: seals plaintext values ('seal') or moves everything to the current key
+ * One pass over persons, notes, TOTP secrets and grants' free text: seals plaintext values ('seal') or moves everything to the current key
  * ('rotate', which also seals any plaintext it meets), recomputing the name tokens of every person it rewrites.
  */
 export async function rewriteEncryptedFields(db: Kysely<Database>, cipher: FieldCipher, mode: RewriteMode, options: RewriteOptions = {}): Promise<RewriteReport> {
@@ -184,7 +241,7 @@ export async function rewriteEncryptedFields(db: Kysely<Database>, cipher: Field
   const total = options.onProgress ? await countRows(db, cipher, mode) : 0;
   const c: Counts = { persons: 0, notes: 0, values: 0, plaintextValues: 0, nameTokens: 0, batches: 0, conflicts: 0 };
   let seen = 0;
-  for (const rewrite of [rewritePersons, rewriteNotes]) {
+  for (const rewrite of [rewritePersons, rewriteNotes, ...OTHER_SEALED.map(rewriteOther)]) {
     let after: string | undefined = '';
     while (after !== undefined) {
       const from: string = after;
