@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
 import type { CliIo } from '../src/cli/io.js';
 import { runCapturedCli, type CliRun } from './cli.js';
+import { GENESIS_HASH, hashAuditEvent } from '../src/domain/audit/audit.chain.js';
 
 
 describe('opennrm CLI', () => {
@@ -74,6 +75,46 @@ describe('opennrm CLI', () => {
     const bad = await run('audit', 'verify');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('audit chain BROKEN at event seq 2: hash_mismatch');
+  });
+
+  it('catches a chain rewritten from the start, recomputed hashes and all, against an anchor kept outside', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'opennrm-anchor-'));
+    const saved = env;
+    env = { ...env, OPENNRM_DATA_DIR: fresh };
+    try {
+      for (const name of ['Anchor One', 'Anchor Two']) expect((await run('orgs', 'create', '--name', name, '--type', 'ngo')).code).toBe(0);
+      const anchorFile = join(fresh, 'anchor.json');
+      const anchored = await run('audit', 'anchor', '--out', anchorFile);
+      expect(anchored.code).toBe(0);
+      expect(JSON.parse(anchored.out)).toMatchObject({ format: 'opennrm-audit-anchor/1', seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect((await run('audit', 'verify', '--anchor', anchorFile)).out).toMatch(/through 1 anchor/);
+
+      // A forger with the database file: alter the first event, then recompute every hash after it.
+      const db = new SQLite(join(fresh, 'opennrm.db'));
+      db.exec('DROP TRIGGER audit_events_no_update');
+      const rows = db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as Array<Record<string, string | number | null>>;
+      let prevHash = GENESIS_HASH;
+      for (const row of rows) {
+        const event = {
+          seq: Number(row.seq), id: String(row.id), at: String(row.at), actorKind: row.actor_kind as 'system', actorUserId: row.actor_user_id as string | null,
+          actorOrganisationId: row.actor_organisation_id as string | null, actorName: Number(row.seq) === 1 ? 'cli:someone-else' : (row.actor_name as string | null),
+          action: String(row.action), recordType: row.record_type as string | null, recordId: row.record_id as string | null, purpose: row.purpose as 'administration',
+          outcome: row.outcome as 'success', requestId: String(row.request_id), details: row.details as string | null, prevHash,
+        };
+        const hash = hashAuditEvent(event);
+        db.prepare('UPDATE audit_events SET actor_name = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(event.actorName, prevHash, hash, event.seq);
+        prevHash = hash;
+      }
+      db.close();
+      expect((await run('audit', 'verify')).code).toBe(0);
+      const caught = await run('audit', 'verify', '--anchor', anchorFile);
+      expect(caught.code).toBe(1);
+      expect(caught.err).toMatch(/audit chain REWRITTEN: event seq \d+ no longer has the hash anchored/);
+      expect((await run('audit', 'verify', '--anchor', join(fresh, 'nope.json'))).code).toBe(1);
+    } finally {
+      env = saved;
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('writes an online backup that opens as a database with the same data', async () => {

@@ -117,6 +117,12 @@ export async function verifyAuditChain(
   return { checked, broken: null, headSeq: last?.seq ?? null };
 }
 
+/** One event by its sequence number. */
+export async function auditEventAt(db: Kysely<Database>, seq: number): Promise<AuditEvent | undefined> {
+  const row = await db.selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return row && toEvent(row);
+}
+
 /** The newest events, for tests and the DPO pages. */
 export async function recentAuditEvents(db: Kysely<Database>, limit: number): Promise<AuditEvent[]> {
   const rows = await db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(limit).execute();
