@@ -92,7 +92,7 @@ export function createCedarPolicyEngine(source: PolicySource): PolicyEngine {
   const schemaAnswer = cedar.preparseSchema(schemaName, source.schema);
   if (setAnswer.type === 'failure' || schemaAnswer.type === 'failure') throw new Error(`could not load policy ${source.origin}`);
 
-  const scopeCache = new Map<string, ReturnType<PolicyEngine['scope']>>();
+  const scopeCache = new LruCache<ReturnType<PolicyEngine['scope']>>(5000);
   const cacheable = cacheableResourceTypes(source.policies, ['Case', 'Person', 'User', 'Organisation', 'Deployment'].map((t) => `${NAMESPACE}::${t}`));
   const decisions = new LruCache<boolean>(20_000);
 
@@ -141,7 +141,6 @@ export function createCedarPolicyEngine(source: PolicySource): PolicyEngine {
       });
       if (answer.type === 'failure') throw new Error(`policy scope failed: ${messages(answer.errors).join('; ')}`);
       const scope = residualToScope(answer.response, `${NAMESPACE}::${request.resourceType}`);
-      if (scopeCache.size > 5000) scopeCache.clear();
       scopeCache.set(key, scope);
       return scope;
     },
